@@ -1,0 +1,9 @@
+"""Clustering: the k-medoids family, PPP and TELL.
+
+Importing this package never imports torch; the torch-backed TELL estimator
+is loaded on first access.
+"""
+
+from geomlearn._lazy import attach
+
+__getattr__, __dir__, __all__ = attach(__name__, submod_attrs={})

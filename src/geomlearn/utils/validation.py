@@ -1,0 +1,308 @@
+"""Input validation shared by every area of geomlearn.
+
+scikit-learn's :func:`~sklearn.utils.check_array` covers 2-D feature
+matrices; the helpers here cover the other inputs geomlearn works with:
+collections of point clouds (topology, equivariant networks), dissimilarity
+matrices (k-medoids, persistence from distances) and fields sampled on
+regular grids (PDE data, images). They never silently coerce a bad input into
+a wrong answer: each problem raises a :class:`ValueError` or
+:class:`TypeError` that names the input and says what was expected.
+
+Floating inputs keep their precision (``float32`` stays ``float32``), since
+upcasting a large matrix would double its memory; other numeric inputs become
+``float64``.
+"""
+
+import numbers
+
+import numpy as np
+from sklearn.utils import check_array
+
+__all__ = ["check_distance_matrix", "check_grid_fields", "check_point_clouds"]
+
+_FLOAT_DTYPES = (np.float64, np.float32)
+
+
+def _as_float_array(X, *, input_name, ensure_2d, allow_nd):
+    """Validate with sklearn's check_array, keeping float32/float64 as given."""
+    if np.iscomplexobj(X):
+        raise TypeError(f"{input_name} is complex; geomlearn expects real numbers.")
+    return check_array(
+        X,
+        dtype=_FLOAT_DTYPES,
+        ensure_2d=ensure_2d,
+        allow_nd=allow_nd,
+        ensure_all_finite=True,
+        ensure_min_samples=1,
+        ensure_min_features=1,
+        input_name=input_name,
+    )
+
+
+def check_point_clouds(X, *, min_points=1, n_features=None, input_name="X"):
+    """Validate a collection of point clouds.
+
+    Parameters
+    ----------
+    X : list of array-like of shape (n_points_i, n_features) or ndarray of \
+shape (n_samples, n_points, n_features)
+        The point clouds. Each may have its own number of points; all must
+        share the dimension of the ambient space.
+    min_points : int, default=1
+        Smallest number of points a cloud may have.
+    n_features : int, default=None
+        Required dimension of the ambient space, e.g. the one seen in ``fit``.
+        ``None`` accepts any dimension common to all clouds.
+    input_name : str, default="X"
+        Name of the input in error messages.
+
+    Returns
+    -------
+    clouds : list of ndarray of shape (n_points_i, n_features)
+        The validated clouds, ``float32`` or ``float64``, finite.
+
+    Raises
+    ------
+    ValueError
+        If the collection is empty, is a single 2-D array (one cloud, not a
+        collection), or a cloud is not 2-D, has too few points, holds NaN or
+        infinity, or has another dimension than the others.
+    TypeError
+        If ``X`` is not a sequence of arrays, or holds complex numbers.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from geomlearn.utils import check_point_clouds
+    >>> clouds = check_point_clouds([np.zeros((5, 3)), np.ones((7, 3))])
+    >>> [c.shape for c in clouds]
+    [(5, 3), (7, 3)]
+    >>> check_point_clouds(np.zeros((5, 3)))
+    Traceback (most recent call last):
+    ...
+    ValueError: X must be a collection of point clouds ...
+    """
+    if isinstance(X, np.ndarray):
+        if X.ndim == 2:
+            raise ValueError(
+                f"{input_name} must be a collection of point clouds (a list of "
+                f"(n_points, n_features) arrays or one (n_samples, n_points, "
+                f"n_features) array); got a single 2-D array of shape {X.shape}. "
+                f"To pass one point cloud, wrap it in a list: [{input_name}]."
+            )
+        if X.ndim != 3:
+            raise ValueError(
+                f"{input_name} as an array must be 3-D (n_samples, n_points, "
+                f"n_features); got {X.ndim}-D with shape {X.shape}."
+            )
+        X = list(X)
+    elif isinstance(X, (str, bytes)) or not hasattr(X, "__len__"):
+        raise TypeError(
+            f"{input_name} must be a list of (n_points, n_features) arrays; "
+            f"got {type(X).__name__}."
+        )
+    if len(X) == 0:
+        raise ValueError(f"{input_name} is an empty collection; need at least one.")
+
+    clouds = []
+    for i, cloud in enumerate(X):
+        name = f"{input_name}[{i}]"
+        if np.ndim(cloud) != 2:
+            raise ValueError(
+                f"{name} must be a 2-D array (n_points, n_features); got "
+                f"{np.ndim(cloud)}-D with shape {np.shape(cloud)}."
+            )
+        cloud = _as_float_array(cloud, input_name=name, ensure_2d=True, allow_nd=False)
+        if cloud.shape[0] < min_points:
+            raise ValueError(
+                f"{name} has {cloud.shape[0]} points; at least {min_points} needed."
+            )
+        expected = n_features
+        if expected is None and clouds:
+            expected = clouds[0].shape[1]
+        if expected is not None and cloud.shape[1] != expected:
+            raise ValueError(
+                f"{name} has {cloud.shape[1]} features (coordinates) but "
+                f"{expected} were expected"
+                + (" (as seen in fit)." if n_features is not None else ".")
+            )
+        clouds.append(cloud)
+    return clouds
+
+
+def _max_asymmetry(D, block_rows):
+    """Return max |D - D.T| computed by row blocks, in O(block_rows * n) memory."""
+    worst = 0.0
+    n = D.shape[0]
+    for start in range(0, n, block_rows):
+        stop = min(start + block_rows, n)
+        diff = np.abs(D[start:stop] - D[:, start:stop].T)
+        worst = max(worst, float(diff.max(initial=0.0)))
+    return worst
+
+
+def check_distance_matrix(D, *, check_symmetric=True, tol=None, input_name="D"):
+    """Validate a square dissimilarity matrix.
+
+    Parameters
+    ----------
+    D : array-like of shape (n_samples, n_samples)
+        Pairwise dissimilarities. ``float32`` and ``float64`` are kept as
+        given (no copy when already contiguous); other real dtypes are
+        converted to ``float64``.
+    check_symmetric : bool, default=True
+        Require ``D[i, j] == D[j, i]`` up to ``tol``. The check reads the
+        matrix in row blocks and needs no second n x n matrix.
+    tol : float, default=None
+        Absolute tolerance for the symmetry and zero-diagonal checks. The
+        default is ``100 * eps * max(abs(D))`` for the matrix's dtype.
+    input_name : str, default="D"
+        Name of the input in error messages.
+
+    Returns
+    -------
+    D : ndarray of shape (n_samples, n_samples)
+        The validated matrix.
+
+    Raises
+    ------
+    ValueError
+        If ``D`` is not 2-D and square, is empty, holds NaN, infinity or
+        negative values, has a non-zero diagonal, or is not symmetric.
+    TypeError
+        If ``D`` is sparse, complex or not numeric.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from geomlearn.utils import check_distance_matrix
+    >>> D = check_distance_matrix(np.array([[0.0, 1.0], [1.0, 0.0]], dtype=np.float32))
+    >>> D.dtype
+    dtype('float32')
+    >>> check_distance_matrix(np.array([[0.0, 1.0], [2.0, 0.0]]))
+    Traceback (most recent call last):
+    ...
+    ValueError: D is not symmetric: ...
+    """
+    if hasattr(D, "toarray") or hasattr(D, "tocsr"):
+        raise TypeError(
+            f"{input_name} is a sparse matrix; a dense (n_samples, n_samples) "
+            f"dissimilarity matrix is expected."
+        )
+    if np.ndim(D) != 2:
+        raise ValueError(
+            f"{input_name} must be a 2-D square dissimilarity matrix; got "
+            f"{np.ndim(D)}-D with shape {np.shape(D)}."
+        )
+    D = _as_float_array(D, input_name=input_name, ensure_2d=True, allow_nd=False)
+    n, m = D.shape
+    if n != m:
+        raise ValueError(
+            f"{input_name} must be a square dissimilarity matrix; got shape {D.shape}."
+        )
+    scale = float(np.abs(D).max(initial=0.0))
+    if tol is None:
+        tol = 100 * np.finfo(D.dtype).eps * max(scale, 1.0)
+    elif not isinstance(tol, numbers.Real) or tol < 0:
+        raise ValueError(f"tol must be a non-negative number; got {tol!r}.")
+    minimum = float(D.min())
+    if minimum < 0:
+        raise ValueError(
+            f"{input_name} has negative entries (min {minimum:g}); dissimilarities "
+            f"must be non-negative."
+        )
+    diagonal = float(np.abs(np.diagonal(D)).max())
+    if diagonal > tol:
+        raise ValueError(
+            f"{input_name} has a non-zero diagonal (max {diagonal:g}); the "
+            f"dissimilarity of a point to itself must be 0."
+        )
+    if check_symmetric:
+        block_rows = max(1, (1 << 22) // max(n, 1))
+        asym = _max_asymmetry(D, block_rows)
+        if asym > tol:
+            raise ValueError(
+                f"{input_name} is not symmetric: max |D[i, j] - D[j, i]| = {asym:g} "
+                f"exceeds the tolerance {tol:g}. Symmetrise it, e.g. (D + D.T) / 2, "
+                f"if the asymmetry is numerical noise."
+            )
+    return D
+
+
+def check_grid_fields(X, *, n_spatial_dims, channels="optional", input_name="X"):
+    """Validate a batch of fields sampled on a regular grid.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_1, ..., n_d) or \
+(n_samples, n_1, ..., n_d, n_channels)
+        The fields on a grid of ``d = n_spatial_dims`` axes, e.g.
+        ``(n_samples, H, W)`` images or ``(n_samples, H, W, 2)`` velocity
+        fields.
+    n_spatial_dims : int
+        Number of grid axes (1 for time series, 2 for images, 3 for volumes).
+    channels : {"optional", "required", "forbidden"}, default="optional"
+        Whether a trailing channel axis must, may or must not be present.
+        When optional and the array has ``n_spatial_dims + 1`` axes, it is
+        read as having no channel axis.
+    input_name : str, default="X"
+        Name of the input in error messages.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_1, ..., n_d, n_channels)
+        The validated fields, always with a channel axis (of size 1 when the
+        input had none), ``float32`` or ``float64``.
+    had_channels : bool
+        Whether the input had a channel axis, so that outputs can be shaped
+        like inputs.
+
+    Raises
+    ------
+    ValueError
+        If the number of axes does not match, a grid axis has fewer than two
+        nodes, the batch is empty, or a value is NaN or infinite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from geomlearn.utils import check_grid_fields
+    >>> X, had_channels = check_grid_fields(np.zeros((4, 16, 16)), n_spatial_dims=2)
+    >>> X.shape, had_channels
+    ((4, 16, 16, 1), False)
+    """
+    if channels not in ("optional", "required", "forbidden"):
+        raise ValueError(
+            f"channels must be 'optional', 'required' or 'forbidden'; got {channels!r}."
+        )
+    if not isinstance(n_spatial_dims, numbers.Integral) or n_spatial_dims < 1:
+        raise ValueError(
+            f"n_spatial_dims must be a positive int; got {n_spatial_dims!r}."
+        )
+    ndim = np.ndim(X)
+    allowed = {
+        "optional": (n_spatial_dims + 1, n_spatial_dims + 2),
+        "required": (n_spatial_dims + 2,),
+        "forbidden": (n_spatial_dims + 1,),
+    }[channels]
+    if ndim not in allowed:
+        layouts = {
+            n_spatial_dims + 1: "(n_samples, *grid)",
+            n_spatial_dims + 2: "(n_samples, *grid, n_channels)",
+        }
+        expected = " or ".join(layouts[a] for a in allowed)
+        raise ValueError(
+            f"{input_name} must have shape {expected} with {n_spatial_dims} grid "
+            f"axes; got {ndim}-D with shape {np.shape(X)}."
+        )
+    X = _as_float_array(X, input_name=input_name, ensure_2d=False, allow_nd=True)
+    had_channels = ndim == n_spatial_dims + 2
+    grid = X.shape[1 : 1 + n_spatial_dims]
+    if min(grid) < 2:
+        raise ValueError(
+            f"{input_name} has grid shape {grid}; every grid axis needs at least "
+            f"2 nodes."
+        )
+    if not had_channels:
+        X = X[..., np.newaxis]
+    return X, had_channels

@@ -1,0 +1,71 @@
+"""The lazy-import promise: light imports stay light, heavy names load on use."""
+
+import subprocess
+import sys
+
+import pytest
+
+import geomlearn
+from geomlearn.utils import MissingExtraError
+
+HEAVY = ("torch", "torch_geometric", "e3nn", "gpytorch")
+AREAS = ("clustering", "topology", "geometry", "pde", "datasets", "utils")
+
+
+def _modules_after(statement):
+    code = f"{statement}\nimport sys\nprint(' '.join(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return set(out.stdout.split())
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "import geomlearn",
+        "import geomlearn.clustering",
+        "import geomlearn.topology",
+        "import geomlearn.geometry",
+        "import geomlearn.pde",
+        "import geomlearn.datasets",
+        "import geomlearn.utils",
+        "from geomlearn.utils import all_estimators; all_estimators(['cluster'])",
+    ],
+)
+def test_light_imports_do_not_import_heavy_extras(statement):
+    loaded = _modules_after(statement)
+    assert not loaded & set(HEAVY), f"{statement!r} imported {loaded & set(HEAVY)}"
+
+
+def test_clustering_and_topology_estimators_do_not_need_torch():
+    names = []
+    for area in ("clustering", "topology"):
+        names += [f"geomlearn.{area}.{n}" for n in getattr(geomlearn, area).__all__]
+    statement = "import geomlearn\n" + "\n".join(
+        f"geomlearn.{name.split('.', 1)[1]}" for name in names
+    )
+    loaded = _modules_after(statement)
+    assert not loaded & set(HEAVY)
+
+
+def test_import_geomlearn_does_not_import_areas():
+    loaded = _modules_after("import geomlearn")
+    assert not {f"geomlearn.{a}" for a in AREAS} & loaded
+    assert "numba" not in loaded
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_every_public_name_resolves(area):
+    module = getattr(geomlearn, area)
+    assert sorted(module.__all__) == dir(module)
+    for name in module.__all__:
+        try:
+            getattr(module, name)
+        except MissingExtraError:
+            continue  # an extra that is not installed: allowed, with a clear message
+
+
+def test_unknown_attribute_raises_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = geomlearn.clustering.nope
