@@ -52,6 +52,7 @@ numpydoc_validation_checks = {"GL01", "GL02", "GL03", "PR01", "PR02", "RT01", "S
 html_theme = "pydata_sphinx_theme"
 html_title = f"geomlearn {release}"
 html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 html_theme_options = {
     "navbar_align": "left",
     "show_toc_level": 2,
