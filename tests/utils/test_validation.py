@@ -65,14 +65,21 @@ def test_distance_matrix_keeps_dtype_without_copy(dtype, global_random_seed):
     assert np.shares_memory(out, D)
 
 
-def test_distance_matrix_blockwise_symmetry_matches_brute_force(global_random_seed):
-    from geomlearn.utils.validation import _max_asymmetry
+@pytest.mark.parametrize("n", [1, 5, 63, 64, 65, 130])
+def test_one_pass_summary_matches_brute_force(n, global_random_seed):
+    from geomlearn.utils._validation_kernels import dissimilarity_summary
 
     rng = np.random.RandomState(global_random_seed)
-    A = rng.uniform(size=(37, 37))
-    brute = np.abs(A - A.T).max()
-    for block in (1, 5, 37, 100):
-        assert _max_asymmetry(A, block) == brute
+    A = rng.uniform(-1, 3, size=(n, n))
+    lowest, largest, diagonal, asym, nonfinite = dissimilarity_summary(A)
+    assert lowest == A.min()
+    assert largest == np.abs(A).max()
+    assert diagonal == np.abs(np.diag(A)).max()
+    assert asym == np.abs(A - A.T).max()
+    assert nonfinite == 0
+    A[n // 2, n - 1] = np.nan
+    A[0, 0] = np.inf
+    assert dissimilarity_summary(A)[4] == 2 - (n == 1)
 
 
 @pytest.mark.parametrize(

@@ -6,4 +6,19 @@ is loaded on first access.
 
 from geomlearn._lazy import attach
 
-__getattr__, __dir__, __all__ = attach(__name__, submod_attrs={})
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    submod_attrs={
+        "_kmedoids": [
+            "KMedoids",
+            "KMedoidsResult",
+            "fasterpam",
+            "fastpam1",
+            "fastpam2",
+            "pam",
+            "alternating",
+            "build",
+            "lab",
+        ],
+    },
+)

@@ -130,18 +130,9 @@ shape (n_samples, n_points, n_features)
     return clouds
 
 
-def _max_asymmetry(D, block_rows):
-    """Return max |D - D.T| computed by row blocks, in O(block_rows * n) memory."""
-    worst = 0.0
-    n = D.shape[0]
-    for start in range(0, n, block_rows):
-        stop = min(start + block_rows, n)
-        diff = np.abs(D[start:stop] - D[:, start:stop].T)
-        worst = max(worst, float(diff.max(initial=0.0)))
-    return worst
-
-
-def check_distance_matrix(D, *, check_symmetric=True, tol=None, input_name="D"):
+def check_distance_matrix(
+    D, *, check_symmetric=True, tol=None, allow_integer=False, input_name="D"
+):
     """Validate a square dissimilarity matrix.
 
     Parameters
@@ -155,7 +146,11 @@ def check_distance_matrix(D, *, check_symmetric=True, tol=None, input_name="D"):
         matrix in row blocks and needs no second n x n matrix.
     tol : float, default=None
         Absolute tolerance for the symmetry and zero-diagonal checks. The
-        default is ``100 * eps * max(abs(D))`` for the matrix's dtype.
+        default is ``100 * eps * max(abs(D))`` for the matrix's dtype (0 for
+        integer matrices).
+    allow_integer : bool, default=False
+        Keep an integer matrix as it is (for algorithms that only compare and
+        add dissimilarities) instead of converting it to ``float64``.
     input_name : str, default="D"
         Name of the input in error messages.
 
@@ -194,38 +189,53 @@ def check_distance_matrix(D, *, check_symmetric=True, tol=None, input_name="D"):
             f"{input_name} must be a 2-D square dissimilarity matrix; got "
             f"{np.ndim(D)}-D with shape {np.shape(D)}."
         )
-    D = _as_float_array(D, input_name=input_name, ensure_2d=True, allow_nd=False)
-    n, m = D.shape
-    if n != m:
+    D = np.asarray(D)
+    if D.ndim != 2 or D.shape[0] != D.shape[1]:
         raise ValueError(
             f"{input_name} must be a square dissimilarity matrix; got shape {D.shape}."
         )
-    scale = float(np.abs(D).max(initial=0.0))
-    if tol is None:
-        tol = 100 * np.finfo(D.dtype).eps * max(scale, 1.0)
-    elif not isinstance(tol, numbers.Real) or tol < 0:
+    if D.size == 0:
+        raise ValueError(f"{input_name} is empty (0 samples); need at least 1 sample.")
+    integer = D.dtype.kind in "iu" and D.dtype != np.uint64
+    if not (allow_integer and integer) and D.dtype not in _FLOAT_DTYPES:
+        if np.iscomplexobj(D):
+            raise TypeError(f"{input_name} is complex; geomlearn expects real numbers.")
+        try:
+            D = D.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"{input_name} must hold numbers; got dtype {D.dtype}."
+            ) from exc
+    if tol is not None and (not isinstance(tol, numbers.Real) or tol < 0):
         raise ValueError(f"tol must be a non-negative number; got {tol!r}.")
-    minimum = float(D.min())
-    if minimum < 0:
+
+    from geomlearn.utils._validation_kernels import dissimilarity_summary
+
+    lowest, scale, diagonal, asym, nonfinite = dissimilarity_summary(D)
+    if nonfinite:
         raise ValueError(
-            f"{input_name} has negative entries (min {minimum:g}); dissimilarities "
+            f"{input_name} contains {nonfinite} NaN or infinite entries; "
+            f"dissimilarities must be finite."
+        )
+    if tol is None:
+        eps = np.finfo(D.dtype).eps if D.dtype.kind == "f" else 0.0
+        tol = 100 * eps * max(scale, 1.0)
+    if lowest < 0:
+        raise ValueError(
+            f"{input_name} has negative entries (min {lowest:g}); dissimilarities "
             f"must be non-negative."
         )
-    diagonal = float(np.abs(np.diagonal(D)).max())
     if diagonal > tol:
         raise ValueError(
             f"{input_name} has a non-zero diagonal (max {diagonal:g}); the "
             f"dissimilarity of a point to itself must be 0."
         )
-    if check_symmetric:
-        block_rows = max(1, (1 << 22) // max(n, 1))
-        asym = _max_asymmetry(D, block_rows)
-        if asym > tol:
-            raise ValueError(
-                f"{input_name} is not symmetric: max |D[i, j] - D[j, i]| = {asym:g} "
-                f"exceeds the tolerance {tol:g}. Symmetrise it, e.g. (D + D.T) / 2, "
-                f"if the asymmetry is numerical noise."
-            )
+    if check_symmetric and asym > tol:
+        raise ValueError(
+            f"{input_name} is not symmetric: max |D[i, j] - D[j, i]| = {asym:g} "
+            f"exceeds the tolerance {tol:g}. Symmetrise it, e.g. (D + D.T) / 2, "
+            f"if the asymmetry is numerical noise."
+        )
     return D
 
 
