@@ -15,7 +15,7 @@ import numpy as np
 from numba import njit, prange
 from sklearn.metrics import pairwise_distances
 
-__all__ = ["NATIVE_METRICS", "pairwise"]
+__all__ = ["NATIVE_METRICS", "feature_source", "nearest_points", "pairwise"]
 
 # name -> kernel code
 NATIVE_METRICS = {
@@ -88,6 +88,58 @@ def _pairwise_native_square(X, code, out):
             out[i, j] = out[j, i]
 
 
+def is_native(metric, metric_params=None):
+    """Whether geomlearn computes this metric itself (pair by pair, in numba)."""
+    return isinstance(metric, str) and metric in NATIVE_METRICS and not metric_params
+
+
+def feature_source(X, metric):
+    """Return the on-the-fly source ``(X, code, norms)`` of the k-medoids kernels."""
+    X = np.ascontiguousarray(X)
+    return X, NATIVE_METRICS[metric], _norms(X)
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def _nearest_native(X, C, code, labels, dists):
+    norm_x = _norms(X)
+    norm_c = _norms(C)
+    for i in prange(X.shape[0]):
+        best = np.inf
+        label = 0
+        for m in range(C.shape[0]):
+            d = _pair(X[i], C[m], code, norm_x[i], norm_c[m])
+            if d < best:
+                best = d
+                label = m
+        labels[i] = label
+        dists[i] = best
+
+
+def nearest_points(X, C, *, metric="euclidean", metric_params=None):
+    """Nearest row of C for every row of X, in O(n) memory.
+
+    Returns (labels, dissimilarities), the first nearest on ties, with the
+    same per-pair values as :func:`pairwise`.
+    """
+    if is_native(metric, metric_params):
+        X = np.ascontiguousarray(X)
+        C = np.ascontiguousarray(C, dtype=X.dtype)
+        labels = np.empty(X.shape[0], dtype=np.int64)
+        dists = np.empty(X.shape[0])
+        _nearest_native(X, C, NATIVE_METRICS[metric], labels, dists)
+        return labels, dists
+    labels = np.empty(X.shape[0], dtype=np.int64)
+    dists = np.empty(X.shape[0])
+    step = max(1, (1 << 24) // max(C.shape[0], 1))
+    for start in range(0, X.shape[0], step):
+        block = pairwise(
+            X[start : start + step], C, metric=metric, metric_params=metric_params
+        )
+        labels[start : start + step] = np.argmin(block, axis=1)
+        dists[start : start + step] = block.min(axis=1)
+    return labels, dists
+
+
 def pairwise(X, Y=None, *, metric="euclidean", metric_params=None):
     """Dissimilarities between the rows of X and Y (or within X).
 
@@ -110,7 +162,7 @@ def pairwise(X, Y=None, *, metric="euclidean", metric_params=None):
         In X's dtype for native metrics.
     """
     params = metric_params or {}
-    if isinstance(metric, str) and metric in NATIVE_METRICS and not params:
+    if is_native(metric, params):
         code = NATIVE_METRICS[metric]
         X = np.ascontiguousarray(X)
         if Y is None:

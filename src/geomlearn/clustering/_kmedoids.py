@@ -17,7 +17,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from geomlearn.clustering import _pam_kernels as kernels
-from geomlearn.clustering._distances import pairwise
+from geomlearn.clustering._distances import (
+    NATIVE_METRICS,
+    feature_source,
+    is_native,
+    pairwise,
+)
 from geomlearn.utils._param_validation import (
     Interval,
     Real,
@@ -134,8 +139,13 @@ def _fill_distinct(medoids, found, n):
     return medoids
 
 
+def _n(D):
+    """Return the number of objects of a matrix or an on-the-fly source (a tuple)."""
+    return D[0].shape[0] if isinstance(D, tuple) else D.shape[0]
+
+
 def _initial_medoids(D, k, init, rng):
-    n = D.shape[0]
+    n = _n(D)
     if init == "random":
         return rng.choice(n, k, replace=False).astype(np.int64)
     if init == "first":
@@ -154,7 +164,7 @@ def _initial_medoids(D, k, init, rng):
 
 
 def _warn_if_coinciding(D, medoids):
-    block = D[np.ix_(medoids, medoids)]  # symmetric: rows or columns alike
+    block = kernels.medoid_block(D, medoids)
     k = medoids.shape[0]
     if k > 1 and np.any(block[~np.eye(k, dtype=bool)] == 0):
         distinct = k - int(np.sum(np.triu(block == 0, 1).any(axis=0)))
@@ -176,7 +186,7 @@ def _run(D, k, initial, init, method, max_iter, rng, fasttol=1.0, check=False):
     )
     max_iter = int(max_iter)
     if method == "fasterpam":
-        order = np.arange(D.shape[0], dtype=np.int64)
+        order = np.arange(_n(D), dtype=np.int64)
         loss, labels, n_iter, n_swap = kernels.fasterpam(
             D, medoids, max_iter, order, check
         )
@@ -467,7 +477,7 @@ def alternating(diss, medoids, max_iter=100, init="random", random_state=None):
 
 
 def _initial_result(D, medoids):
-    labels = np.empty(D.shape[0], dtype=np.int64)
+    labels = np.empty(_n(D), dtype=np.int64)
     loss = kernels.assign_nearest(D, medoids, labels)
     return KMedoidsResult(float(loss), labels, medoids, 0, 0, True)
 
@@ -549,217 +559,23 @@ def lab(diss, k, random_state=None):
 # --------------------------------------------------------------------------- estimator
 
 
-class KMedoids(ClusterMixin, TransformerMixin, BaseEstimator):
-    """K-medoids clustering with FasterPAM and the rest of the PAM family.
-
-    Chooses ``n_clusters`` data points (the medoids) that minimise the sum of
-    dissimilarities from every sample to its nearest medoid. Unlike k-means,
-    any dissimilarity works (a metric, a callable or a precomputed matrix),
-    and every cluster centre is an actual sample.
-
-    Parameters
-    ----------
-    n_clusters : int, default=8
-        Number of clusters (medoids).
-    metric : str or callable, default="euclidean"
-        ``"precomputed"`` for a square dissimilarity matrix; otherwise any
-        metric :func:`sklearn.metrics.pairwise_distances` accepts, or a
-        callable on two rows. ``"euclidean"``, ``"sqeuclidean"``,
-        ``"manhattan"``, ``"chebyshev"`` and ``"cosine"`` are computed pair
-        by pair by geomlearn (exactly symmetric, float32 kept).
-    metric_params : dict, default=None
-        Keyword arguments of the metric.
-    method : {"fasterpam", "fastpam1", "fastpam2", "pam", "alternate"}, \
-default="fasterpam"
-        ``"fasterpam"``: eager swaps, the fastest at PAM quality.
-        ``"fastpam1"``: PAM's swaps, O(k) times faster. ``"fastpam2"``:
-        several swaps per iteration (see ``fasttol``). ``"pam"``: the textbook
-        BUILD+SWAP, slow, a reference. ``"alternate"``: k-means style, fast
-        but worse optima.
-    init : {"random", "build", "lab", "k-medoids++", "first"} or array-like \
-of shape (n_clusters,), default="random"
-        Initial medoids: random samples; PAM's BUILD (good, O(k n^2)); LAB
-        (BUILD on subsamples, O(n k)); k-medoids++ (sampling proportional to
-        the dissimilarity to the nearest medoid); the first samples; or
-        explicit sample indices.
-    max_iter : int, default=None
-        Sweeps over the data for "fasterpam", "fastpam2" and "alternate"
-        (default 100); swaps for "pam" and "fastpam1", which perform one per
-        iteration (default ``max(100, 10 * n_clusters)``). A
-        ``ConvergenceWarning`` is raised when it stops the run.
-    fasttol : float, default=1.0
-        Tolerance of "fastpam2", in [0, 1] (see :func:`fastpam2`).
-    random_state : int, RandomState instance or None, default=None
-        Seed of the random initialisations.
-
-    Attributes
-    ----------
-    medoid_indices_ : ndarray of shape (n_clusters,)
-        Indices of the medoids in the training data.
-    cluster_centers_ : ndarray of shape (n_clusters, n_features)
-        The medoids themselves (feature input only; ``None`` when
-        ``metric="precomputed"``).
-    labels_ : ndarray of shape (n_samples,)
-        Cluster of each training sample, ``0..n_clusters-1``: its nearest
-        medoid, the first in medoid order on ties.
-    inertia_ : float
-        Sum of dissimilarities of the samples to their nearest medoid (the
-        total deviation).
-    n_iter_ : int
-        Iterations run (see ``max_iter``).
-    n_swaps_ : int
-        Swaps performed.
-    n_features_in_ : int
-        Number of features seen in ``fit`` (number of samples when
-        precomputed).
-
-    See Also
-    --------
-    fasterpam : The same algorithm as a function on a dissimilarity matrix.
-    sklearn.cluster.KMeans : Centres are means, for squared Euclidean loss.
-
-    Notes
-    -----
-    Feature input is turned into the full n x n dissimilarity matrix (n^2
-    values in the data's float dtype); the SWAP methods need every row of it.
-
-    ``predict`` assigns new samples to the nearest medoid and agrees with
-    ``labels_`` on the training data. With ``metric="precomputed"`` it takes
-    the dissimilarities from the new samples to *all* training samples,
-    shape (n_new, n_train), and reads the medoids' columns.
-
-    References
-    ----------
-    .. [1] E. Schubert and P. J. Rousseeuw, "Fast and eager k-medoids
-       clustering: O(k) runtime improvement of the PAM, CLARA, and CLARANS
-       algorithms", Information Systems 101, 2021.
-    .. [2] L. Kaufman and P. J. Rousseeuw, "Clustering by means of medoids",
-       in Statistical Data Analysis Based on the L1 Norm, 1987.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from geomlearn.clustering import KMedoids
-    >>> X = np.array([[1.0, 2.0], [1.0, 4.0], [1.0, 0.0],
-    ...               [4.0, 2.0], [4.0, 4.0], [4.0, 0.0]])
-    >>> model = KMedoids(n_clusters=2, init="build").fit(X)
-    >>> model.labels_
-    array([0, 0, 0, 1, 1, 1])
-    >>> model.cluster_centers_
-    array([[1., 2.],
-           [4., 2.]])
-    >>> model.predict([[0.0, 0.0], [5.0, 3.0]])
-    array([0, 1])
-    """
-
-    _parameter_constraints = {
-        "n_clusters": [Interval(Integral, 1, None, closed="left")],
-        "metric": [str, callable],
-        "metric_params": [dict, None],
-        "method": [StrOptions(set(_METHODS))],
-        "init": [StrOptions(set(_INITS)), "array-like"],
-        "max_iter": [Interval(Integral, 1, None, closed="left"), None],
-        "fasttol": [Interval(Real, 0, 1, closed="both")],
-        "random_state": ["random_state"],
-    }
-
-    def __init__(
-        self,
-        n_clusters=8,
-        *,
-        metric="euclidean",
-        metric_params=None,
-        method="fasterpam",
-        init="random",
-        max_iter=None,
-        fasttol=1.0,
-        random_state=None,
-    ):
-        self.n_clusters = n_clusters
-        self.metric = metric
-        self.metric_params = metric_params
-        self.method = method
-        self.init = init
-        self.max_iter = max_iter
-        self.fasttol = fasttol
-        self.random_state = random_state
+class _NearestMedoidMixin:
+    """predict, transform and score of the medoid-based estimators."""
 
     def _precomputed(self):
         return isinstance(self.metric, str) and self.metric == "precomputed"
 
-    def _max_iter(self):
-        if self.max_iter is not None:
-            return self.max_iter
-        if self.method in ("pam", "fastpam1"):
-            return max(100, 10 * self.n_clusters)
-        return 100
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Find the medoids.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or \
-(n_samples, n_samples)
-            Training data, or a symmetric dissimilarity matrix when
-            ``metric="precomputed"``.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : KMedoids
-            The fitted estimator.
-        """
-        if self._precomputed():
-            # finiteness, sign, diagonal and symmetry: one pass in _check_diss
-            X = validate_data(self, X, dtype=None, ensure_all_finite=False)
-            D = _check_diss(X)
-        else:
-            X = validate_data(self, X, dtype=[np.float64, np.float32])
-            D = pairwise(X, metric=self.metric, metric_params=self.metric_params)
-        n = D.shape[0]
-        k, _ = _check_medoids(self.n_clusters, n)
-        initial = None
-        if not isinstance(self.init, str):
-            k_init, initial = _check_medoids(np.asarray(self.init), n)
-            if k_init != k:
-                raise ValueError(
-                    f"init holds {k_init} medoid indices but n_clusters={k}."
-                )
-        rng = check_random_state(self.random_state)
-        max_iter = self._max_iter()
-        result = _run(
-            D,
-            k,
-            initial,
-            self.init if initial is None else None,
-            self.method,
-            max_iter,
-            rng,
-            fasttol=self.fasttol,
-        )
-        if not result.converged:
-            warnings.warn(
-                f"KMedoids(method={self.method!r}) stopped at max_iter={max_iter} "
-                f"before converging; increase max_iter.",
-                ConvergenceWarning,
-                stacklevel=2,
-            )
-        _warn_if_coinciding(D, result.medoids)
-        self.medoid_indices_ = result.medoids
+    def _store_fit(self, D, X, medoids, n_iter, n_swaps):
+        """Set the fitted attributes from a source and its medoids."""
         # Labels by the rule predict uses (first nearest medoid), from the same
         # dissimilarities, so that predict(X_train) reproduces them.
-        to_medoids = D[result.medoids].T
-        self.labels_ = np.argmin(to_medoids, axis=1)
-        self.inertia_ = float(
-            np.sum(to_medoids[np.arange(n), self.labels_], dtype=np.float64)
-        )
-        self.n_iter_ = result.n_iter
-        self.n_swaps_ = result.n_swap
-        self.cluster_centers_ = None if self._precomputed() else X[result.medoids]
-        return self
+        labels, dists = kernels.nearest_medoid(D, medoids)
+        self.medoid_indices_ = medoids
+        self.labels_ = labels
+        self.inertia_ = float(np.sum(dists))
+        self.n_iter_ = int(n_iter)
+        self.n_swaps_ = int(n_swaps)
+        self.cluster_centers_ = None if self._precomputed() else X[medoids]
 
     def transform(self, X):
         """Dissimilarities from samples to each medoid.
@@ -781,9 +597,10 @@ of shape (n_clusters,), default="random"
             X = validate_data(self, X, dtype=None, reset=False)
             if X.dtype.kind not in "fiu":
                 raise TypeError(f"dissimilarities must be numeric; got {X.dtype}.")
-            if np.any(X < 0):
-                raise ValueError("dissimilarities must be non-negative.")
-            return np.ascontiguousarray(X[:, self.medoid_indices_])
+            columns = X[:, self.medoid_indices_]
+            if not np.all(np.isfinite(columns)) or np.any(columns < 0):
+                raise ValueError("dissimilarities must be finite and non-negative.")
+            return np.ascontiguousarray(columns)
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
         return pairwise(
             X,
@@ -834,3 +651,245 @@ of shape (n_clusters,), default="random"
         tags = super().__sklearn_tags__()
         tags.input_tags.pairwise = self._precomputed()
         return tags
+
+
+def _gib(n_bytes):
+    return f"{n_bytes / 2**30:.1f} GiB"
+
+
+class KMedoids(_NearestMedoidMixin, ClusterMixin, TransformerMixin, BaseEstimator):
+    """K-medoids clustering with FasterPAM and the rest of the PAM family.
+
+    Chooses ``n_clusters`` data points (the medoids) that minimise the sum of
+    dissimilarities from every sample to its nearest medoid. Unlike k-means,
+    any dissimilarity works (a metric, a callable or a precomputed matrix),
+    and every cluster centre is an actual sample.
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+        Number of clusters (medoids).
+    metric : str or callable, default="euclidean"
+        ``"precomputed"`` for a square dissimilarity matrix; otherwise any
+        metric :func:`sklearn.metrics.pairwise_distances` accepts, or a
+        callable on two rows. ``"euclidean"``, ``"sqeuclidean"``,
+        ``"manhattan"``, ``"chebyshev"`` and ``"cosine"`` are computed pair
+        by pair by geomlearn (exactly symmetric, float32 kept).
+    metric_params : dict, default=None
+        Keyword arguments of the metric.
+    method : {"fasterpam", "fastpam1", "fastpam2", "pam", "alternate"}, \
+default="fasterpam"
+        ``"fasterpam"``: eager swaps, the fastest at PAM quality.
+        ``"fastpam1"``: PAM's swaps, O(k) times faster. ``"fastpam2"``:
+        several swaps per iteration (see ``fasttol``). ``"pam"``: the textbook
+        BUILD+SWAP, slow, a reference. ``"alternate"``: k-means style, fast
+        but worse optima.
+    init : {"random", "build", "lab", "k-medoids++", "first"} or array-like \
+of shape (n_clusters,), default="random"
+        Initial medoids: random samples; PAM's BUILD (good, O(k n^2)); LAB
+        (BUILD on subsamples, O(n k)); k-medoids++ (sampling proportional to
+        the dissimilarity to the nearest medoid); the first samples; or
+        explicit sample indices.
+    max_iter : int, default=None
+        Sweeps over the data for "fasterpam", "fastpam2" and "alternate"
+        (default 100); swaps for "pam" and "fastpam1", which perform one per
+        iteration (default ``max(100, 10 * n_clusters)``). A
+        ``ConvergenceWarning`` is raised when it stops the run.
+    fasttol : float, default=1.0
+        Tolerance of "fastpam2", in [0, 1] (see :func:`fastpam2`).
+    max_memory : int or None, default=4294967296
+        Bytes the n x n dissimilarity matrix may take (4 GiB by default).
+        Above it, feature input with a metric geomlearn computes itself
+        ("euclidean", "sqeuclidean", "manhattan", "chebyshev", "cosine") is
+        clustered without the matrix: dissimilarities are computed on the fly
+        and memory stays O(n k), at the price of recomputing each row when it
+        is needed. Other metrics, and a precomputed matrix that large, raise
+        an error that says how much memory is needed; :class:`CLARA` clusters
+        such data from samples. ``None`` removes the limit.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the random initialisations.
+
+    Attributes
+    ----------
+    medoid_indices_ : ndarray of shape (n_clusters,)
+        Indices of the medoids in the training data.
+    cluster_centers_ : ndarray of shape (n_clusters, n_features)
+        The medoids themselves (feature input only; ``None`` when
+        ``metric="precomputed"``).
+    labels_ : ndarray of shape (n_samples,)
+        Cluster of each training sample, ``0..n_clusters-1``: its nearest
+        medoid, the first in medoid order on ties.
+    inertia_ : float
+        Sum of dissimilarities of the samples to their nearest medoid (the
+        total deviation).
+    n_iter_ : int
+        Iterations run (see ``max_iter``).
+    n_swaps_ : int
+        Swaps performed.
+    n_features_in_ : int
+        Number of features seen in ``fit`` (number of samples when
+        precomputed).
+
+    See Also
+    --------
+    fasterpam : The same algorithm as a function on a dissimilarity matrix.
+    sklearn.cluster.KMeans : Centres are means, for squared Euclidean loss.
+
+    Notes
+    -----
+    Feature input is turned into the full n x n dissimilarity matrix (n^2
+    values in the data's float dtype) when it fits in ``max_memory``: the
+    SWAP methods read every row of it in each sweep. Beyond that, rows are
+    recomputed from the features when needed, which costs O(n d) per row
+    instead of a memory read; for very large n, :class:`CLARA` is faster.
+
+    ``predict`` assigns new samples to the nearest medoid and agrees with
+    ``labels_`` on the training data. With ``metric="precomputed"`` it takes
+    the dissimilarities from the new samples to *all* training samples,
+    shape (n_new, n_train), and reads the medoids' columns.
+
+    References
+    ----------
+    .. [1] E. Schubert and P. J. Rousseeuw, "Fast and eager k-medoids
+       clustering: O(k) runtime improvement of the PAM, CLARA, and CLARANS
+       algorithms", Information Systems 101, 2021.
+    .. [2] L. Kaufman and P. J. Rousseeuw, "Clustering by means of medoids",
+       in Statistical Data Analysis Based on the L1 Norm, 1987.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from geomlearn.clustering import KMedoids
+    >>> X = np.array([[1.0, 2.0], [1.0, 4.0], [1.0, 0.0],
+    ...               [4.0, 2.0], [4.0, 4.0], [4.0, 0.0]])
+    >>> model = KMedoids(n_clusters=2, init="build").fit(X)
+    >>> model.labels_
+    array([0, 0, 0, 1, 1, 1])
+    >>> model.cluster_centers_
+    array([[1., 2.],
+           [4., 2.]])
+    >>> model.predict([[0.0, 0.0], [5.0, 3.0]])
+    array([0, 1])
+    """
+
+    _parameter_constraints = {
+        "n_clusters": [Interval(Integral, 1, None, closed="left")],
+        "metric": [str, callable],
+        "metric_params": [dict, None],
+        "method": [StrOptions(set(_METHODS))],
+        "init": [StrOptions(set(_INITS)), "array-like"],
+        "max_iter": [Interval(Integral, 1, None, closed="left"), None],
+        "fasttol": [Interval(Real, 0, 1, closed="both")],
+        "max_memory": [Interval(Integral, 1, None, closed="left"), None],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        n_clusters=8,
+        *,
+        metric="euclidean",
+        metric_params=None,
+        method="fasterpam",
+        init="random",
+        max_iter=None,
+        fasttol=1.0,
+        max_memory=4 * 2**30,
+        random_state=None,
+    ):
+        self.n_clusters = n_clusters
+        self.metric = metric
+        self.metric_params = metric_params
+        self.method = method
+        self.init = init
+        self.max_iter = max_iter
+        self.fasttol = fasttol
+        self.max_memory = max_memory
+        self.random_state = random_state
+
+    def _max_iter(self):
+        if self.max_iter is not None:
+            return self.max_iter
+        if self.method in ("pam", "fastpam1"):
+            return max(100, 10 * self.n_clusters)
+        return 100
+
+    def _source(self, X):
+        """Return the dissimilarity matrix of X, or an on-the-fly source if too large."""
+        n = X.shape[0]
+        if self._precomputed():
+            needed = n * n * X.dtype.itemsize
+            if self.max_memory is not None and needed > self.max_memory:
+                raise ValueError(
+                    f"the precomputed {n} x {n} matrix takes {_gib(needed)}, more "
+                    f"than max_memory={_gib(self.max_memory)}. Use CLARA, which "
+                    f"reads only samples of it, or raise max_memory (None: no limit)."
+                )
+            return _check_diss(X)
+        needed = n * n * X.dtype.itemsize
+        if self.max_memory is None or needed <= self.max_memory:
+            return pairwise(X, metric=self.metric, metric_params=self.metric_params)
+        if is_native(self.metric, self.metric_params):
+            return feature_source(X, self.metric)
+        raise ValueError(
+            f"the {n} x {n} dissimilarity matrix would take {_gib(needed)}, more than "
+            f"max_memory={_gib(self.max_memory)}, and metric={self.metric!r} cannot be "
+            f"computed on the fly (only {sorted(set(NATIVE_METRICS))} can). Use CLARA, "
+            f"one of those metrics, or raise max_memory (None: no limit)."
+        )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Find the medoids.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or \
+(n_samples, n_samples)
+            Training data, or a symmetric dissimilarity matrix when
+            ``metric="precomputed"``.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : KMedoids
+            The fitted estimator.
+        """
+        if self._precomputed():
+            # finiteness, sign, diagonal and symmetry: one pass in _check_diss
+            X = validate_data(self, X, dtype=None, ensure_all_finite=False)
+        else:
+            X = validate_data(self, X, dtype=[np.float64, np.float32])
+        n = X.shape[0]
+        k, _ = _check_medoids(self.n_clusters, n)
+        initial = None
+        if not isinstance(self.init, str):
+            k_init, initial = _check_medoids(np.asarray(self.init), n)
+            if k_init != k:
+                raise ValueError(
+                    f"init holds {k_init} medoid indices but n_clusters={k}."
+                )
+        D = self._source(X)
+        rng = check_random_state(self.random_state)
+        max_iter = self._max_iter()
+        result = _run(
+            D,
+            k,
+            initial,
+            self.init if initial is None else None,
+            self.method,
+            max_iter,
+            rng,
+            fasttol=self.fasttol,
+        )
+        if not result.converged:
+            warnings.warn(
+                f"KMedoids(method={self.method!r}) stopped at max_iter={max_iter} "
+                f"before converging; increase max_iter.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        _warn_if_coinciding(D, result.medoids)
+        self._store_fit(D, X, result.medoids, result.n_iter, result.n_swap)
+        return self

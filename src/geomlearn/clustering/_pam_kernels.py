@@ -25,7 +25,65 @@ predecessor. Conventions shared by every kernel:
 """
 
 import numpy as np
-from numba import njit
+from numba import njit, types
+from numba.extending import overload
+
+from geomlearn.clustering._distances import _pair
+
+# --------------------------------------------------------------------------- sources
+# ``src`` is either the dissimilarity matrix D or, to keep memory O(n k) for
+# large n, a tuple ``(X, metric code, row norms)`` from which dissimilarities
+# are computed on the fly with the same per-pair function that fills D (so
+# both give bit-identical results). numba compiles each kernel once per kind.
+
+
+def n_objects(src):
+    """Return the number of objects of a source (compiled by the overload below)."""
+    raise NotImplementedError
+
+
+def get_row(src, x, buf):
+    """Dissimilarities from every object to x (D[x], or computed into buf)."""
+    raise NotImplementedError
+
+
+def get_dist(src, a, b):
+    """Dissimilarity between objects a and b, as float64."""
+    raise NotImplementedError
+
+
+@overload(n_objects)
+def _n_objects(src):
+    if isinstance(src, types.Array):
+        return lambda src: src.shape[0]
+    return lambda src: src[0].shape[0]
+
+
+@overload(get_row)
+def _get_row(src, x, buf):
+    if isinstance(src, types.Array):
+        return lambda src, x, buf: src[x]
+
+    def compute(src, x, buf):
+        X, code, norms = src
+        for o in range(X.shape[0]):
+            buf[o] = _pair(X[x], X[o], code, norms[x], norms[o])
+        return buf
+
+    return compute
+
+
+@overload(get_dist)
+def _get_dist(src, a, b):
+    if isinstance(src, types.Array):
+        return lambda src, a, b: np.float64(src[a, b])
+
+    def compute(src, a, b):
+        X, code, norms = src
+        return _pair(X[a], X[b], code, norms[a], norms[b])
+
+    return compute
+
 
 # --------------------------------------------------------------------------- caches
 
@@ -37,9 +95,10 @@ def initial_assignment(D, medoids, near, dnear, seco, dseco):
     Reads the k medoid rows in storage order; for each object the slots are
     considered in order 0..k-1, as a per-object scan would.
     """
-    n = D.shape[0]
+    n = n_objects(D)
     k = medoids.shape[0]
-    row = D[medoids[0]]
+    buf = np.empty(n)
+    row = get_row(D, medoids[0], buf)
     for o in range(n):
         near[o] = 0
         dnear[o] = np.float64(row[o])
@@ -47,7 +106,7 @@ def initial_assignment(D, medoids, near, dnear, seco, dseco):
         dseco[o] = np.inf
     for m in range(1, k):
         me = medoids[m]
-        row = D[me]
+        row = get_row(D, me, buf)
         for o in range(n):
             d = np.float64(row[o])
             if d < dnear[o] or o == me:
@@ -84,7 +143,7 @@ def _second_nearest(D, medoids, o, exclude, b, d_b):
     for m in range(medoids.shape[0]):
         if m in (exclude, b):
             continue
-        d = np.float64(D[medoids[m], o])
+        d = get_dist(D, medoids[m], o)
         if d < dist:
             slot = m
             dist = d
@@ -92,12 +151,14 @@ def _second_nearest(D, medoids, o, exclude, b, d_b):
 
 
 @njit(cache=True, nogil=True)
-def do_swap(D, medoids, near, dnear, seco, dseco, b, x):
-    """Put object x into slot b, update the caches in one pass; return the loss."""
+def do_swap(D, medoids, near, dnear, seco, dseco, b, x, row):
+    """Put object x into slot b, update the caches in one pass; return the loss.
+
+    ``row`` holds the dissimilarities from every object to x.
+    """
     medoids[b] = x
-    row = D[x]
     loss = 0.0
-    for o in range(D.shape[0]):
+    for o in range(near.shape[0]):
         if o == x:
             if near[o] != b:
                 seco[o] = near[o]
@@ -128,18 +189,18 @@ def do_swap(D, medoids, near, dnear, seco, dseco, b, x):
 
 
 @njit(cache=True, nogil=True)
-def swap_changes(D, removal, near, dnear, dseco, x, changes):
-    """Loss change of swapping x into each slot, in O(n + k) (FastPAM1's trick).
+def swap_changes(row, removal, near, dnear, dseco, changes):
+    """Loss change of swapping a candidate into each slot, in O(n + k).
 
-    Fills ``changes[m]`` for every slot ``m`` and returns the slot with the
-    smallest change (the first on ties).
+    FastPAM1's trick: ``row`` holds the dissimilarities from every object to
+    the candidate. Fills ``changes[m]`` for every slot ``m`` and returns the
+    slot with the smallest change (the first on ties).
     """
     k = changes.shape[0]
     for m in range(k):
         changes[m] = removal[m]
     shared = 0.0
-    row = D[x]
-    for o in range(D.shape[0]):
+    for o in range(near.shape[0]):
         d = np.float64(row[o])
         if d < dnear[o]:
             # o moves to x whichever medoid is removed
@@ -160,7 +221,7 @@ def swap_changes(D, removal, near, dnear, dseco, x, changes):
 @njit(cache=True, nogil=True)
 def check_caches(D, medoids, near, dnear, seco, dseco, removal):
     """Brute-force the caches and removal loss; raise AssertionError on mismatch."""
-    n = D.shape[0]
+    n = n_objects(D)
     k = medoids.shape[0]
     expected = np.zeros(k)
     for o in range(n):
@@ -170,23 +231,23 @@ def check_caches(D, medoids, near, dnear, seco, dseco, removal):
                 own = m
         best = np.inf
         for m in range(k):
-            d = np.float64(D[medoids[m], o])
+            d = get_dist(D, medoids[m], o)
             if d < best:
                 best = d
         if own >= 0 and near[o] != own:
             raise AssertionError("a medoid is not assigned to its own slot")
-        if dnear[o] != np.float64(D[medoids[near[o]], o]) or dnear[o] != best:
+        if dnear[o] != get_dist(D, medoids[near[o]], o) or dnear[o] != best:
             raise AssertionError("nearest-medoid cache disagrees with brute force")
         if k > 1:
             second = np.inf
             for m in range(k):
                 if m != near[o]:
-                    d = np.float64(D[medoids[m], o])
+                    d = get_dist(D, medoids[m], o)
                     if d < second:
                         second = d
             if seco[o] == near[o] or dseco[o] != second:
                 raise AssertionError("second-nearest cache disagrees with brute force")
-            if dseco[o] != np.float64(D[medoids[seco[o]], o]):
+            if dseco[o] != get_dist(D, medoids[seco[o]], o):
                 raise AssertionError("second-nearest slot and distance disagree")
             expected[near[o]] += dseco[o] - dnear[o]
     if k > 1:
@@ -205,7 +266,7 @@ def medoid_of_cluster(D, labels, medoids, m):
     Returns (changed, sum of distances from the chosen medoid to the cluster).
     Ties keep the current medoid, then the first member.
     """
-    n = D.shape[0]
+    n = n_objects(D)
     members = np.empty(n, dtype=np.int64)
     size = 0
     for o in range(n):
@@ -214,22 +275,20 @@ def medoid_of_cluster(D, labels, medoids, m):
             size += 1
     first = medoids[m]
     best = first
-    row = D[first]
     best_sum = 0.0
     for t in range(size):
         o = members[t]
         if o != first:
-            best_sum += np.float64(row[o])
+            best_sum += get_dist(D, first, o)
     for s in range(size):
         j = members[s]
         if j == first:
             continue
-        row = D[j]
         total = 0.0
         for t in range(size):
             o = members[t]
             if o != j:
-                total += np.float64(row[o])
+                total += get_dist(D, j, o)
         if total < best_sum:
             best = j
             best_sum = total
@@ -247,9 +306,10 @@ def fasterpam(D, medoids, max_iter, order, check):
     ``order`` is the processing order of candidates (0..n-1, or a random
     permutation drawn once). Returns (loss, labels, n_iter, n_swaps).
     """
-    n = D.shape[0]
+    n = n_objects(D)
     k = medoids.shape[0]
     near = np.empty(n, dtype=np.int64)
+    buf = np.empty(n)
     if k == 1:
         near[:] = 0
         changed, loss = medoid_of_cluster(D, near, medoids, 0)
@@ -274,12 +334,13 @@ def fasterpam(D, medoids, max_iter, order, check):
                 break  # a whole cycle since the last swap found nothing better
             if x == medoids[near[x]]:
                 continue
-            b = swap_changes(D, removal, near, dnear, dseco, x, changes)
+            row = get_row(D, x, buf)
+            b = swap_changes(row, removal, near, dnear, dseco, changes)
             if changes[b] >= 0.0:
                 continue
             n_swaps += 1
             last_swap = x
-            loss = do_swap(D, medoids, near, dnear, seco, dseco, b, x)
+            loss = do_swap(D, medoids, near, dnear, seco, dseco, b, x, row)
             update_removal_loss(near, dnear, dseco, removal)
             if check:
                 check_caches(D, medoids, near, dnear, seco, dseco, removal)
@@ -295,9 +356,10 @@ def fastpam1(D, medoids, max_iter, check):
     ``max_iter`` counts swaps. Returns (loss, labels, n_iter, n_swaps,
     converged).
     """
-    n = D.shape[0]
+    n = n_objects(D)
     k = medoids.shape[0]
     near = np.empty(n, dtype=np.int64)
+    buf = np.empty(n)
     if k == 1:
         near[:] = 0
         changed, loss = medoid_of_cluster(D, near, medoids, 0)
@@ -320,7 +382,8 @@ def fastpam1(D, medoids, max_iter, check):
         for x in range(n):
             if x == medoids[near[x]]:
                 continue
-            b = swap_changes(D, removal, near, dnear, dseco, x, changes)
+            row = get_row(D, x, buf)
+            b = swap_changes(row, removal, near, dnear, dseco, changes)
             if changes[b] < best_change:
                 best_change = changes[b]
                 best_slot = b
@@ -329,7 +392,8 @@ def fastpam1(D, medoids, max_iter, check):
             converged = True
             break
         n_swaps += 1
-        new_loss = do_swap(D, medoids, near, dnear, seco, dseco, best_slot, best_x)
+        row = get_row(D, best_x, buf)
+        new_loss = do_swap(D, medoids, near, dnear, seco, dseco, best_slot, best_x, row)
         if check:
             update_removal_loss(near, dnear, dseco, removal)
             check_caches(D, medoids, near, dnear, seco, dseco, removal)
@@ -342,11 +406,13 @@ def fastpam1(D, medoids, max_iter, check):
 
 
 @njit(cache=True, nogil=True)
-def _naive_swap_change(D, near, dnear, dseco, m, x):
-    """Loss change of putting x into slot m, evaluated on its own in O(n)."""
-    row = D[x]
+def _naive_swap_change(row, near, dnear, dseco, m):
+    """Loss change of putting a candidate into slot m, evaluated on its own in O(n).
+
+    ``row`` holds the dissimilarities from every object to the candidate.
+    """
     change = 0.0
-    for o in range(D.shape[0]):
+    for o in range(near.shape[0]):
         d = np.float64(row[o])
         if near[o] == m:
             change += min(d, dseco[o]) - dnear[o]
@@ -362,9 +428,10 @@ def pam_swap(D, medoids, max_iter, check):
     Candidates are visited in the same order as in :func:`fastpam1`, so both
     take the same swaps. Returns (loss, labels, n_iter, n_swaps, converged).
     """
-    n = D.shape[0]
+    n = n_objects(D)
     k = medoids.shape[0]
     near = np.empty(n, dtype=np.int64)
+    buf = np.empty(n)
     if k == 1:
         near[:] = 0
         changed, loss = medoid_of_cluster(D, near, medoids, 0)
@@ -385,8 +452,9 @@ def pam_swap(D, medoids, max_iter, check):
         for x in range(n):
             if x == medoids[near[x]]:
                 continue
+            row = get_row(D, x, buf)
             for m in range(k):
-                change = _naive_swap_change(D, near, dnear, dseco, m, x)
+                change = _naive_swap_change(row, near, dnear, dseco, m)
                 if change < best_change:
                     best_change = change
                     best_slot = m
@@ -395,7 +463,8 @@ def pam_swap(D, medoids, max_iter, check):
             converged = True
             break
         n_swaps += 1
-        new_loss = do_swap(D, medoids, near, dnear, seco, dseco, best_slot, best_x)
+        row = get_row(D, best_x, buf)
+        new_loss = do_swap(D, medoids, near, dnear, seco, dseco, best_slot, best_x, row)
         if check:
             update_removal_loss(near, dnear, dseco, removal)
             check_caches(D, medoids, near, dnear, seco, dseco, removal)
@@ -418,9 +487,10 @@ def fastpam2(D, medoids, max_iter, fasttol, check):
     ``(1 - fasttol)`` times the stored one. ``max_iter`` counts iterations.
     Returns (loss, labels, n_iter, n_swaps, converged).
     """
-    n = D.shape[0]
+    n = n_objects(D)
     k = medoids.shape[0]
     near = np.empty(n, dtype=np.int64)
+    buf = np.empty(n)
     if k == 1:
         near[:] = 0
         changed, loss = medoid_of_cluster(D, near, medoids, 0)
@@ -445,7 +515,7 @@ def fastpam2(D, medoids, max_iter, fasttol, check):
         for x in range(n):
             if x == medoids[near[x]]:
                 continue
-            swap_changes(D, removal, near, dnear, dseco, x, changes)
+            swap_changes(get_row(D, x, buf), removal, near, dnear, dseco, changes)
             for m in range(k):
                 if changes[m] < slot_change[m]:
                     slot_change[m] = changes[m]
@@ -468,15 +538,16 @@ def fastpam2(D, medoids, max_iter, fasttol, check):
             x = slot_candidate[m]
             if x == medoids[near[x]]:
                 continue  # already taken by an earlier swap of this iteration
+            row = get_row(D, x, buf)
             if not first:
                 update_removal_loss(near, dnear, dseco, removal)
-                swap_changes(D, removal, near, dnear, dseco, x, changes)
+                swap_changes(row, removal, near, dnear, dseco, changes)
                 exact = changes[m]
                 if not (exact < 0.0 and exact <= (1.0 - fasttol) * slot_change[m]):
                     continue
             first = False
             n_swaps += 1
-            loss = do_swap(D, medoids, near, dnear, seco, dseco, m, x)
+            loss = do_swap(D, medoids, near, dnear, seco, dseco, m, x, row)
             if check:
                 update_removal_loss(near, dnear, dseco, removal)
                 check_caches(D, medoids, near, dnear, seco, dseco, removal)
@@ -492,7 +563,7 @@ def alternating(D, medoids, max_iter):
 
     Returns (loss, labels, n_iter, converged).
     """
-    n = D.shape[0]
+    n = n_objects(D)
     k = medoids.shape[0]
     labels = np.empty(n, dtype=np.int64)
     loss = assign_nearest(D, medoids, labels)
@@ -517,16 +588,17 @@ def assign_nearest(D, medoids, labels):
 
     Returns the loss.
     """
-    n = D.shape[0]
+    n = n_objects(D)
     k = medoids.shape[0]
     best = np.empty(n)
-    row = D[medoids[0]]
+    buf = np.empty(n)
+    row = get_row(D, medoids[0], buf)
     for o in range(n):
         labels[o] = 0
         best[o] = np.float64(row[o])
     for m in range(1, k):
         me = medoids[m]
-        row = D[me]
+        row = get_row(D, me, buf)
         for o in range(n):
             d = np.float64(row[o])
             if d < best[o] or o == me:
@@ -549,14 +621,15 @@ def build(D, k):
     loss most. Stops early when no object lowers the loss (fewer than k
     distinct objects). Returns (medoids, n_found).
     """
-    n = D.shape[0]
+    n = n_objects(D)
+    buf = np.empty(n)
     medoids = np.empty(k, dtype=np.int64)
     is_medoid = np.zeros(n, dtype=np.bool_)
     dnear = np.empty(n)
     best = 0
     best_sum = np.inf
     for i in range(n):
-        row = D[i]
+        row = get_row(D, i, buf)
         total = 0.0
         for j in range(n):
             if j != i:
@@ -566,7 +639,7 @@ def build(D, k):
             best_sum = total
     medoids[0] = best
     is_medoid[best] = True
-    row = D[best]
+    row = get_row(D, best, buf)
     for j in range(n):
         dnear[j] = np.float64(row[j])
     dnear[best] = 0.0
@@ -577,7 +650,7 @@ def build(D, k):
         for i in range(n):
             if is_medoid[i]:
                 continue
-            row = D[i]
+            row = get_row(D, i, buf)
             gain = -dnear[i]
             for j in range(n):
                 if j != i:
@@ -591,7 +664,7 @@ def build(D, k):
             break
         medoids[m] = best
         is_medoid[best] = True
-        row = D[best]
+        row = get_row(D, best, buf)
         for j in range(n):
             d = np.float64(row[j])
             if d < dnear[j]:
@@ -611,7 +684,8 @@ def lab(D, k, uniforms):
     ``k * (10 + ceil(sqrt(n)))`` draws from [0, 1) (the caller's generator).
     Returns medoids.
     """
-    n = D.shape[0]
+    n = n_objects(D)
+    buf = np.empty(n)
     size = min(n, 10 + int(np.ceil(np.sqrt(n))))
     perm = np.arange(n)
     dnear = np.full(n, np.inf)
@@ -627,21 +701,19 @@ def lab(D, k, uniforms):
         best_cost = np.inf
         for t in range(take):
             c = perm[m + t]
-            row = D[c]
             cost = 0.0
             for u in range(take):
                 j = perm[m + u]
                 if j == c:
                     continue
-                d = np.float64(row[j])
-                cost += min(d, dnear[j])
+                cost += min(get_dist(D, c, j), dnear[j])
             if cost < best_cost:
                 best_cost = cost
                 best_t = t
         chosen = perm[m + best_t]
         perm[m + best_t], perm[m] = perm[m], perm[m + best_t]
         medoids[m] = chosen
-        row = D[chosen]
+        row = get_row(D, chosen, buf)
         for j in range(n):
             d = np.float64(row[j])
             if d < dnear[j]:
@@ -658,12 +730,13 @@ def kmedoids_plusplus(D, k, uniforms):
     ``uniforms`` holds k draws from [0, 1) (the caller's generator).
     Returns medoids.
     """
-    n = D.shape[0]
+    n = n_objects(D)
+    buf = np.empty(n)
     medoids = np.empty(k, dtype=np.int64)
     weight = np.empty(n)
     first = min(int(uniforms[0] * n), n - 1)
     medoids[0] = first
-    row = D[first]
+    row = get_row(D, first, buf)
     for j in range(n):
         weight[j] = np.float64(row[j])
     weight[first] = 0.0
@@ -692,10 +765,48 @@ def kmedoids_plusplus(D, k, uniforms):
             while weight[chosen] <= 0.0:  # rounding at the very end
                 chosen -= 1
         medoids[m] = chosen
-        row = D[chosen]
+        row = get_row(D, chosen, buf)
         for j in range(n):
             d = np.float64(row[j])
             if d < weight[j]:
                 weight[j] = d
         weight[chosen] = 0.0
     return medoids
+
+
+# --------------------------------------------------------------------------- results
+
+
+@njit(cache=True, nogil=True)
+def nearest_medoid(D, medoids):
+    """Label each object with its nearest medoid, the first on ties.
+
+    The rule of ``predict`` (``argmin``), without the own-slot rule of the
+    caches. Returns (labels, dissimilarities to the chosen medoid).
+    """
+    n = n_objects(D)
+    labels = np.zeros(n, dtype=np.int64)
+    best = np.empty(n)
+    buf = np.empty(n)
+    row = get_row(D, medoids[0], buf)
+    for o in range(n):
+        best[o] = np.float64(row[o])
+    for m in range(1, medoids.shape[0]):
+        row = get_row(D, medoids[m], buf)
+        for o in range(n):
+            d = np.float64(row[o])
+            if d < best[o]:
+                best[o] = d
+                labels[o] = m
+    return labels, best
+
+
+@njit(cache=True, nogil=True)
+def medoid_block(D, medoids):
+    """Dissimilarities among the medoids, (k, k)."""
+    k = medoids.shape[0]
+    out = np.empty((k, k))
+    for a in range(k):
+        for b in range(k):
+            out[a, b] = get_dist(D, medoids[a], medoids[b])
+    return out

@@ -20,21 +20,23 @@ def dissimilarity_summary(D):
     diagonal = 0.0
     asymmetry = 0.0
     nonfinite = 0
+    for i in range(n):
+        a = np.float64(D[i, i])
+        nonfinite += (a - a) != 0.0  # NaN and infinity give NaN here
+        diagonal = max(diagonal, abs(a))
+        lowest = min(lowest, a)
+        largest = max(largest, abs(a))
     for bi in range(0, n, _TILE):
         ei = min(bi + _TILE, n)
         for bj in range(bi, n, _TILE):
             ej = min(bj + _TILE, n)
             for i in range(bi, ei):
-                start = i if bj == bi else bj
-                for j in range(start, ej):
+                # branch-free inner loop over the strict upper triangle of the tile
+                for j in range(max(bj, i + 1), ej):
                     a = np.float64(D[i, j])
                     b = np.float64(D[j, i])
-                    if not (np.isfinite(a) and np.isfinite(b)):
-                        nonfinite += 1
-                        continue
-                    lowest = min(lowest, a, b)
-                    largest = max(largest, abs(a), abs(b))
+                    nonfinite += ((a - a) != 0.0) + ((b - b) != 0.0)
+                    lowest = min(lowest, min(a, b))
+                    largest = max(largest, max(abs(a), abs(b)))
                     asymmetry = max(asymmetry, abs(a - b))
-                    if i == j:
-                        diagonal = max(diagonal, abs(a))
     return lowest, largest, diagonal, asymmetry, nonfinite
