@@ -606,7 +606,7 @@ class _NearestMedoidMixin:
             X,
             self.cluster_centers_,
             metric=self.metric,
-            metric_params=self.metric_params,
+            metric_params=getattr(self, "metric_params", None),
         )
 
     def predict(self, X):

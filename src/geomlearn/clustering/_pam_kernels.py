@@ -810,3 +810,63 @@ def medoid_block(D, medoids):
         for b in range(k):
             out[a, b] = get_dist(D, medoids[a], medoids[b])
     return out
+
+
+# --------------------------------------------------------------------------- CLARANS
+
+
+@njit(cache=True, nogil=True)
+def fastclarans(D, medoids, max_neighbor, seed, check):
+    """FastCLARANS: randomised search on the swap graph, all k slots per draw.
+
+    Draws non-medoids in a random order (a running Fisher-Yates shuffle,
+    reshuffled when exhausted), evaluates each against all k medoids at once
+    and performs the best swap if it lowers the loss by more than 1e-12 of
+    it. Stops after ``max_neighbor`` consecutive draws without a swap. The
+    random stream is numba's, seeded here from the caller's generator.
+    Returns (loss, labels, n_draws, n_swaps).
+    """
+    np.random.seed(seed)
+    n = n_objects(D)
+    k = medoids.shape[0]
+    near = np.empty(n, dtype=np.int64)
+    dnear = np.empty(n)
+    seco = np.empty(n, dtype=np.int64)
+    dseco = np.empty(n)
+    removal = np.empty(k)
+    changes = np.empty(k)
+    buf = np.empty(n)
+    if k == 1:
+        near[:] = 0
+        changed, loss = medoid_of_cluster(D, near, medoids, 0)
+        return loss, near, 1, 1 if changed else 0
+    loss = initial_assignment(D, medoids, near, dnear, seco, dseco)
+    update_removal_loss(near, dnear, dseco, removal)
+    perm = np.arange(n)
+    pos = n
+    fails = 0
+    draws = 0
+    n_swaps = 0
+    while fails < max_neighbor and loss > 0.0:
+        if pos >= n:
+            pos = 0
+        r = pos + np.random.randint(n - pos)
+        x = perm[r]
+        perm[r] = perm[pos]
+        perm[pos] = x
+        pos += 1
+        if dnear[x] == 0.0:
+            continue  # a medoid, or a duplicate of one: swapping it in cannot help
+        draws += 1
+        row = get_row(D, x, buf)
+        b = swap_changes(row, removal, near, dnear, dseco, changes)
+        if changes[b] < -1e-12 * loss:
+            loss = do_swap(D, medoids, near, dnear, seco, dseco, b, x, row)
+            update_removal_loss(near, dnear, dseco, removal)
+            if check:
+                check_caches(D, medoids, near, dnear, seco, dseco, removal)
+            n_swaps += 1
+            fails = 0
+        else:
+            fails += 1
+    return loss, near, draws, n_swaps
