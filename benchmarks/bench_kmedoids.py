@@ -24,6 +24,43 @@ def _data(n, k, seed=0):
     return make
 
 
+def scaling_plot(results, out_dir):
+    """Draw seconds against n (log-log) for both libraries, one line per k."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = []
+    for row in results["cases"]:
+        n, k = (int(part.split("=")[1]) for part in row["case"].split())
+        rows.append((n, k, row))
+    fig, ax = plt.subplots(figsize=(5.5, 4))
+    for k, style in ((10, "-"), (100, "--")):
+        points = sorted((n, r) for n, kk, r in rows if kk == k)
+        if not points:
+            continue
+        ns = [n for n, _ in points]
+        for who, label, color in (
+            ("ours", results["ours"], "tab:blue"),
+            ("peer", results["peer"], "tab:orange"),
+        ):
+            times = [r[who]["median_seconds"] if r[who] else np.nan for _, r in points]
+            ax.loglog(
+                ns, times, style, marker="o", color=color, label=f"{label}, k={k}"
+            )
+    ax.set(
+        xlabel="n (objects)",
+        ylabel="median seconds (FasterPAM, matrix given)",
+        title="FasterPAM scaling",
+    )
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(out_dir / "kmedoids_scaling.png", dpi=120)
+    plt.close(fig)
+
+
 def ours(data):
     D, init = data
     return fasterpam(D, init.copy(), max_iter=100).loss
@@ -59,4 +96,5 @@ BENCHMARK = Benchmark(
     peer_label="kmedoids",
     peer_module="kmedoids",
     repeats=5,
+    report=scaling_plot,
 )

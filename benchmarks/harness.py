@@ -75,6 +75,12 @@ class Benchmark:
         unavailable instead of failing the run.
     repeats : int
         Timed rounds per case.
+    warmup : bool
+        Run each contender once untimed first (compiles numba kernels). Turn
+        it off for runs so long that compilation is negligible.
+    report : callable or None
+        ``report(results, out_dir)``, called after the results are written,
+        e.g. to draw a figure next to them.
     """
 
     name: str
@@ -88,6 +94,8 @@ class Benchmark:
     peer_label: str = "peer"
     peer_module: str | None = None
     repeats: int = 5
+    warmup: bool = True
+    report: Callable[[dict, Path], None] | None = None
 
 
 def _timed(func, data):
@@ -183,8 +191,9 @@ def run_benchmark(benchmark, *, repeats=None, quick=False, log=print):
         contenders = {"ours": benchmark.ours}
         if with_peer:
             contenders["peer"] = benchmark.peer
-        for func in contenders.values():  # warm-up, not timed
-            func(data)
+        if benchmark.warmup:
+            for func in contenders.values():  # not timed
+                func(data)
         times = {who: [] for who in contenders}
         qualities = {who: [] for who in contenders}
         order = list(contenders)
@@ -220,6 +229,7 @@ def run_benchmark(benchmark, *, repeats=None, quick=False, log=print):
         else f"{benchmark.peer_label} (unavailable)",
         "quality_name": benchmark.quality_name,
         "repeats": repeats,
+        "warmup": benchmark.warmup,
         "environment": _environment(benchmark.peer_module),
         "cases": rows,
     }
@@ -263,7 +273,8 @@ def markdown_table(results):
         results["description"],
         "",
         (
-            f"Median of {results['repeats']} interleaved runs after a warm-up; "
+            f"Median of {results['repeats']} interleaved runs"
+            f"{' after a warm-up' if results.get('warmup', True) else ''}; "
             f"ratio = ours / peer (below 1: ours is faster). "
             f"Quality: {results['quality_name']}."
         ),

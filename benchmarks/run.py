@@ -50,6 +50,8 @@ def main(argv=None):
         print(f"== {benchmark.name}: {benchmark.description}")
         results = run_benchmark(benchmark, repeats=args.repeats, quick=args.quick)
         json_path, md_path = write_results(results, args.out)
+        if benchmark.report is not None:
+            benchmark.report(results, Path(args.out))
         print()
         print(markdown_table(results))
         print(f"wrote {json_path} and {md_path}\n")

@@ -146,7 +146,7 @@ def test_fastpam1_takes_the_same_swaps_as_pam(case):
 
 def test_fastpam1_equals_pam_on_digits():
     X, _ = load_digits(return_X_y=True)
-    D = pairwise_distances(X[:700])
+    D = pairwise_distances(X)
     a = fastpam1(D, 10, init="build", max_iter=500)
     b = pam(D, 10, max_iter=500)
     assert_array_equal(a.medoids, b.medoids)
@@ -312,6 +312,15 @@ def test_fortran_and_float32_input_are_not_copied():
 def test_bad_input(diss, medoids, error, match):
     with pytest.raises(error, match=match):
         fasterpam(diss, medoids)
+
+
+def test_n_cpu_is_accepted_for_compatibility():
+    # kmedoids.fasterpam(..., n_cpu=1) is the sequential algorithm we implement
+    a = fasterpam(TINY, np.array([0, 1]), n_cpu=1)
+    b = fasterpam(TINY, np.array([0, 1]))
+    assert_array_equal(a.medoids, b.medoids)
+    with pytest.raises(ValueError, match="n_cpu"):
+        fasterpam(TINY, 2, n_cpu=0)
 
 
 def test_bad_parameters():

@@ -217,7 +217,14 @@ def _run(D, k, initial, init, method, max_iter, rng, fasttol=1.0, check=False):
 
 
 def fasterpam(
-    diss, medoids, max_iter=100, init="random", random_state=None, *, check_caches=False
+    diss,
+    medoids,
+    max_iter=100,
+    init="random",
+    random_state=None,
+    n_cpu=1,
+    *,
+    check_caches=False,
 ):
     """FasterPAM k-medoids clustering of a dissimilarity matrix.
 
@@ -241,6 +248,12 @@ def fasterpam(
         Initialisation when ``medoids`` is an int.
     random_state : int, RandomState instance or None, default=None
         Seed of the random initialisations.
+    n_cpu : int, default=1
+        Accepted for compatibility with ``kmedoids.fasterpam``: geomlearn's
+        FasterPAM runs sequentially, in object order, which is what the
+        ``kmedoids`` package does with ``n_cpu=1`` (its parallel variant
+        visits objects in a shuffled order and gives other results).
+        A positive int or -1.
     check_caches : bool, default=False
         For testing: verify the caches by brute force after every swap
         (slow); an inconsistency raises ``AssertionError``.
@@ -270,6 +283,8 @@ def fasterpam(
     >>> result.medoids.tolist(), result.loss
     ([0, 3], 4.0)
     """
+    if not isinstance(n_cpu, Integral) or not (n_cpu >= 1 or n_cpu == -1):
+        raise ValueError(f"n_cpu must be a positive int or -1; got {n_cpu!r}.")
     D = _check_diss(diss)
     k, initial = _check_medoids(medoids, D.shape[0])
     rng = check_random_state(random_state)

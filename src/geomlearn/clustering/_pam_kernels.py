@@ -350,11 +350,30 @@ def fasterpam(D, medoids, max_iter, order, check):
 
 
 @njit(cache=True, nogil=True)
-def fastpam1(D, medoids, max_iter, check):
-    """FastPAM1: PAM's best swap per iteration, each candidate in O(n + k).
+def _naive_swap_change(row, near, dnear, dseco, m):
+    """Loss change of putting a candidate into slot m, evaluated on its own in O(n).
 
-    ``max_iter`` counts swaps. Returns (loss, labels, n_iter, n_swaps,
-    converged).
+    ``row`` holds the dissimilarities from every object to the candidate.
+    """
+    change = 0.0
+    for o in range(near.shape[0]):
+        d = np.float64(row[o])
+        if near[o] == m:
+            change += min(d, dseco[o]) - dnear[o]
+        elif d < dnear[o]:
+            change += d - dnear[o]
+    return change
+
+
+@njit(cache=True, nogil=True)
+def _best_improvement(D, medoids, max_iter, check, naive):
+    """PAM's SWAP loop: perform the single best swap until none improves.
+
+    Candidates are visited in order 0..n-1 and slots in order 0..k-1; the
+    first strictly best (slot, candidate) pair wins. ``naive`` evaluates each
+    pair on its own (PAM, O(k n) per candidate); otherwise all k slots at once
+    (FastPAM1, O(n + k)). ``max_iter`` counts swaps. Returns (loss, labels,
+    n_iter, n_swaps, converged).
     """
     n = n_objects(D)
     k = medoids.shape[0]
@@ -383,81 +402,18 @@ def fastpam1(D, medoids, max_iter, check):
             if x == medoids[near[x]]:
                 continue
             row = get_row(D, x, buf)
-            b = swap_changes(row, removal, near, dnear, dseco, changes)
-            if changes[b] < best_change:
-                best_change = changes[b]
-                best_slot = b
-                best_x = x
-        if best_x < 0:
-            converged = True
-            break
-        n_swaps += 1
-        row = get_row(D, best_x, buf)
-        new_loss = do_swap(D, medoids, near, dnear, seco, dseco, best_slot, best_x, row)
-        if check:
-            update_removal_loss(near, dnear, dseco, removal)
-            check_caches(D, medoids, near, dnear, seco, dseco, removal)
-        if new_loss >= loss:
-            loss = new_loss
-            converged = True
-            break
-        loss = new_loss
-    return loss, near, n_iter, n_swaps, converged
-
-
-@njit(cache=True, nogil=True)
-def _naive_swap_change(row, near, dnear, dseco, m):
-    """Loss change of putting a candidate into slot m, evaluated on its own in O(n).
-
-    ``row`` holds the dissimilarities from every object to the candidate.
-    """
-    change = 0.0
-    for o in range(near.shape[0]):
-        d = np.float64(row[o])
-        if near[o] == m:
-            change += min(d, dseco[o]) - dnear[o]
-        elif d < dnear[o]:
-            change += d - dnear[o]
-    return change
-
-
-@njit(cache=True, nogil=True)
-def pam_swap(D, medoids, max_iter, check):
-    """Textbook PAM SWAP: evaluate every (slot, candidate) pair, O(k n^2) a swap.
-
-    Candidates are visited in the same order as in :func:`fastpam1`, so both
-    take the same swaps. Returns (loss, labels, n_iter, n_swaps, converged).
-    """
-    n = n_objects(D)
-    k = medoids.shape[0]
-    near = np.empty(n, dtype=np.int64)
-    buf = np.empty(n)
-    if k == 1:
-        near[:] = 0
-        changed, loss = medoid_of_cluster(D, near, medoids, 0)
-        return loss, near, 1, 1 if changed else 0, True
-    dnear = np.empty(n)
-    seco = np.empty(n, dtype=np.int64)
-    dseco = np.empty(n)
-    removal = np.empty(k)
-    loss = initial_assignment(D, medoids, near, dnear, seco, dseco)
-    n_swaps = 0
-    n_iter = 0
-    converged = False
-    while n_iter < max_iter:
-        n_iter += 1
-        best_change = 0.0
-        best_slot = -1
-        best_x = -1
-        for x in range(n):
-            if x == medoids[near[x]]:
-                continue
-            row = get_row(D, x, buf)
-            for m in range(k):
-                change = _naive_swap_change(row, near, dnear, dseco, m)
-                if change < best_change:
-                    best_change = change
-                    best_slot = m
+            if naive:
+                for m in range(k):
+                    change = _naive_swap_change(row, near, dnear, dseco, m)
+                    if change < best_change:
+                        best_change = change
+                        best_slot = m
+                        best_x = x
+            else:
+                b = swap_changes(row, removal, near, dnear, dseco, changes)
+                if changes[b] < best_change:
+                    best_change = changes[b]
+                    best_slot = b
                     best_x = x
         if best_x < 0:
             converged = True
@@ -474,6 +430,22 @@ def pam_swap(D, medoids, max_iter, check):
             break
         loss = new_loss
     return loss, near, n_iter, n_swaps, converged
+
+
+@njit(cache=True, nogil=True)
+def fastpam1(D, medoids, max_iter, check):
+    """FastPAM1: PAM's best swap per iteration, each candidate in O(n + k)."""
+    return _best_improvement(D, medoids, max_iter, check, False)
+
+
+@njit(cache=True, nogil=True)
+def pam_swap(D, medoids, max_iter, check):
+    """Textbook PAM SWAP: every (slot, candidate) pair on its own, O(k n^2) a swap.
+
+    Visits candidates in the same order as :func:`fastpam1`, so both take the
+    same swaps.
+    """
+    return _best_improvement(D, medoids, max_iter, check, True)
 
 
 @njit(cache=True, nogil=True)
