@@ -21,5 +21,6 @@ __getattr__, __dir__, __all__ = attach(
             "lab",
         ],
         "_clara": ["CLARA", "CLARANS"],
+        "_ppp": ["PPP", "PPPNode"],
     },
 )
