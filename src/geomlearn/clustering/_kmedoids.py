@@ -213,6 +213,14 @@ def _run(D, k, initial, init, method, max_iter, rng, fasttol=1.0, check=False):
     )
 
 
+def _on_matrix(diss, medoids, init, method, max_iter, random_state, **kwargs):
+    """Validate the inputs of a low-level function and run the method."""
+    D = _check_diss(diss)
+    k, initial = _check_medoids(medoids, D.shape[0])
+    rng = check_random_state(random_state)
+    return _run(D, k, initial, init, method, max_iter, rng, **kwargs)
+
+
 # --------------------------------------------------------------------------- functions
 
 
@@ -285,10 +293,9 @@ def fasterpam(
     """
     if not isinstance(n_cpu, Integral) or not (n_cpu >= 1 or n_cpu == -1):
         raise ValueError(f"n_cpu must be a positive int or -1; got {n_cpu!r}.")
-    D = _check_diss(diss)
-    k, initial = _check_medoids(medoids, D.shape[0])
-    rng = check_random_state(random_state)
-    return _run(D, k, initial, init, "fasterpam", max_iter, rng, check=check_caches)
+    return _on_matrix(
+        diss, medoids, init, "fasterpam", max_iter, random_state, check=check_caches
+    )
 
 
 def fastpam1(
@@ -330,10 +337,9 @@ def fastpam1(
     >>> fastpam1(D, np.array([0, 1])).medoids.tolist()
     [0, 3]
     """
-    D = _check_diss(diss)
-    k, initial = _check_medoids(medoids, D.shape[0])
-    rng = check_random_state(random_state)
-    return _run(D, k, initial, init, "fastpam1", max_iter, rng, check=check_caches)
+    return _on_matrix(
+        diss, medoids, init, "fastpam1", max_iter, random_state, check=check_caches
+    )
 
 
 def fastpam2(
@@ -388,17 +394,13 @@ def fastpam2(
     """
     if not isinstance(fasttol, Real) or not 0.0 <= fasttol <= 1.0:
         raise ValueError(f"fasttol must be a number in [0, 1]; got {fasttol!r}.")
-    D = _check_diss(diss)
-    k, initial = _check_medoids(medoids, D.shape[0])
-    rng = check_random_state(random_state)
-    return _run(
-        D,
-        k,
-        initial,
+    return _on_matrix(
+        diss,
+        medoids,
         init,
         "fastpam2",
         max_iter,
-        rng,
+        random_state,
         fasttol=fasttol,
         check=check_caches,
     )
@@ -444,10 +446,9 @@ def pam(
     >>> result.medoids.tolist(), result.loss, result.n_swap
     ([0, 3], 4.0, 0)
     """
-    D = _check_diss(diss)
-    k, initial = _check_medoids(medoids, D.shape[0])
-    rng = check_random_state(random_state)
-    return _run(D, k, initial, init, "pam", max_iter, rng, check=check_caches)
+    return _on_matrix(
+        diss, medoids, init, "pam", max_iter, random_state, check=check_caches
+    )
 
 
 def alternating(diss, medoids, max_iter=100, init="random", random_state=None):
@@ -485,10 +486,7 @@ def alternating(diss, medoids, max_iter=100, init="random", random_state=None):
     >>> result.medoids.tolist(), result.loss
     ([3, 0], 4.0)
     """
-    D = _check_diss(diss)
-    k, initial = _check_medoids(medoids, D.shape[0])
-    rng = check_random_state(random_state)
-    return _run(D, k, initial, init, "alternate", max_iter, rng)
+    return _on_matrix(diss, medoids, init, "alternate", max_iter, random_state)
 
 
 def _initial_result(D, medoids):

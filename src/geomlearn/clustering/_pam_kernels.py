@@ -296,6 +296,34 @@ def medoid_of_cluster(D, labels, medoids, m):
     return best != first, best_sum
 
 
+@njit(cache=True, nogil=True)
+def _one_medoid(D, medoids):
+    """Solve k = 1: the object with the least distance sum. Returns (loss, labels, swaps)."""
+    labels = np.zeros(n_objects(D), dtype=np.int64)
+    changed, loss = medoid_of_cluster(D, labels, medoids, 0)
+    return loss, labels, 1 if changed else 0
+
+
+@njit(cache=True, nogil=True)
+def _start(D, medoids):
+    """Allocate and fill the caches of the SWAP methods.
+
+    Returns (loss, near, dnear, seco, dseco, removal, changes, buf): the
+    caches, the removal loss, a k-vector for swap changes and an n-vector
+    for rows computed on the fly.
+    """
+    n = n_objects(D)
+    k = medoids.shape[0]
+    near = np.empty(n, dtype=np.int64)
+    dnear = np.empty(n)
+    seco = np.empty(n, dtype=np.int64)
+    dseco = np.empty(n)
+    removal = np.empty(k)
+    loss = initial_assignment(D, medoids, near, dnear, seco, dseco)
+    update_removal_loss(near, dnear, dseco, removal)
+    return loss, near, dnear, seco, dseco, removal, np.empty(k), np.empty(n)
+
+
 # --------------------------------------------------------------------------- SWAP variants
 
 
@@ -308,19 +336,10 @@ def fasterpam(D, medoids, max_iter, order, check):
     """
     n = n_objects(D)
     k = medoids.shape[0]
-    near = np.empty(n, dtype=np.int64)
-    buf = np.empty(n)
     if k == 1:
-        near[:] = 0
-        changed, loss = medoid_of_cluster(D, near, medoids, 0)
-        return loss, near, 1, 1 if changed else 0
-    dnear = np.empty(n)
-    seco = np.empty(n, dtype=np.int64)
-    dseco = np.empty(n)
-    removal = np.empty(k)
-    changes = np.empty(k)
-    loss = initial_assignment(D, medoids, near, dnear, seco, dseco)
-    update_removal_loss(near, dnear, dseco, removal)
+        loss, labels, swaps = _one_medoid(D, medoids)
+        return loss, labels, 1, swaps
+    loss, near, dnear, seco, dseco, removal, changes, buf = _start(D, medoids)
     last_swap = -1
     n_swaps = 0
     n_iter = 0
@@ -377,18 +396,10 @@ def _best_improvement(D, medoids, max_iter, check, naive):
     """
     n = n_objects(D)
     k = medoids.shape[0]
-    near = np.empty(n, dtype=np.int64)
-    buf = np.empty(n)
     if k == 1:
-        near[:] = 0
-        changed, loss = medoid_of_cluster(D, near, medoids, 0)
-        return loss, near, 1, 1 if changed else 0, True
-    dnear = np.empty(n)
-    seco = np.empty(n, dtype=np.int64)
-    dseco = np.empty(n)
-    removal = np.empty(k)
-    changes = np.empty(k)
-    loss = initial_assignment(D, medoids, near, dnear, seco, dseco)
+        loss, labels, swaps = _one_medoid(D, medoids)
+        return loss, labels, 1, swaps, True
+    loss, near, dnear, seco, dseco, removal, changes, buf = _start(D, medoids)
     n_swaps = 0
     n_iter = 0
     converged = False
@@ -461,21 +472,13 @@ def fastpam2(D, medoids, max_iter, fasttol, check):
     """
     n = n_objects(D)
     k = medoids.shape[0]
-    near = np.empty(n, dtype=np.int64)
-    buf = np.empty(n)
     if k == 1:
-        near[:] = 0
-        changed, loss = medoid_of_cluster(D, near, medoids, 0)
-        return loss, near, 1, 1 if changed else 0, True
-    dnear = np.empty(n)
-    seco = np.empty(n, dtype=np.int64)
-    dseco = np.empty(n)
-    removal = np.empty(k)
-    changes = np.empty(k)
+        loss, labels, swaps = _one_medoid(D, medoids)
+        return loss, labels, 1, swaps, True
+    loss, near, dnear, seco, dseco, removal, changes, buf = _start(D, medoids)
     slot_change = np.empty(k)
     slot_candidate = np.empty(k, dtype=np.int64)
     done = np.empty(k, dtype=np.bool_)
-    loss = initial_assignment(D, medoids, near, dnear, seco, dseco)
     n_swaps = 0
     n_iter = 0
     converged = False
@@ -801,19 +804,10 @@ def fastclarans(D, medoids, max_neighbor, seed, check):
     np.random.seed(seed)
     n = n_objects(D)
     k = medoids.shape[0]
-    near = np.empty(n, dtype=np.int64)
-    dnear = np.empty(n)
-    seco = np.empty(n, dtype=np.int64)
-    dseco = np.empty(n)
-    removal = np.empty(k)
-    changes = np.empty(k)
-    buf = np.empty(n)
     if k == 1:
-        near[:] = 0
-        changed, loss = medoid_of_cluster(D, near, medoids, 0)
-        return loss, near, 1, 1 if changed else 0
-    loss = initial_assignment(D, medoids, near, dnear, seco, dseco)
-    update_removal_loss(near, dnear, dseco, removal)
+        loss, labels, swaps = _one_medoid(D, medoids)
+        return loss, labels, 1, swaps
+    loss, near, dnear, seco, dseco, removal, changes, buf = _start(D, medoids)
     perm = np.arange(n)
     pos = n
     fails = 0
