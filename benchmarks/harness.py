@@ -81,6 +81,9 @@ class Benchmark:
     report : callable or None
         ``report(results, out_dir)``, called after the results are written,
         e.g. to draw a figure next to them.
+    details : callable or None
+        ``details(data, answer) -> dict`` of extra figures for each
+        contender (from its last timed run), shown as extra columns.
     """
 
     name: str
@@ -96,6 +99,7 @@ class Benchmark:
     repeats: int = 5
     warmup: bool = True
     report: Callable[[dict, Path], None] | None = None
+    details: Callable[[Any, Any], dict] | None = None
 
 
 def _timed(func, data):
@@ -196,10 +200,12 @@ def run_benchmark(benchmark, *, repeats=None, quick=False, log=print):
                 func(data)
         times = {who: [] for who in contenders}
         qualities = {who: [] for who in contenders}
+        last = {}
         order = list(contenders)
         for round_ in range(repeats):
             for who in order if round_ % 2 == 0 else order[::-1]:
                 seconds, answer = _timed(contenders[who], data)
+                last[who] = answer
                 times[who].append(seconds)
                 qualities[who].append(float(benchmark.quality(data, answer)))
         row = {"case": case.name}
@@ -211,6 +217,8 @@ def run_benchmark(benchmark, *, repeats=None, quick=False, log=print):
                     "quality": statistics.median(qualities[who]),
                     "qualities": qualities[who],
                 }
+                if benchmark.details is not None:
+                    row[who]["details"] = benchmark.details(data, last[who])
             else:
                 row[who] = None
         row["ratio"] = (
@@ -241,6 +249,13 @@ def _fmt_time(entry):
 
 def _fmt_quality(entry):
     return "n/a" if entry is None else f"{entry['quality']:.6g}"
+
+
+def _fmt_detail(entry, key):
+    if entry is None or key not in entry.get("details", {}):
+        return "n/a"
+    value = entry["details"][key]
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def _format_row(row):
@@ -282,11 +297,27 @@ def markdown_table(results):
         f"| case | {ours} (s) | {peer} (s) | ratio | quality {ours} | quality {peer} |",
         "|---|---:|---:|---:|---:|---:|",
     ]
+    keys = []
+    for row in results["cases"]:
+        for who in ("ours", "peer"):
+            for key in (row[who] or {}).get("details", {}):
+                if key not in keys:
+                    keys.append(key)
+    if keys:
+        lines[-2] = lines[-2] + "".join(
+            f" {key} {ours} | {key} {peer} |" for key in keys
+        )
+        lines[-1] = lines[-1] + "---:|---:|" * len(keys)
     for row in results["cases"]:
         ratio = "n/a" if row["ratio"] is None else f"{row['ratio']:.3f}"
+        extra = "".join(
+            f" {_fmt_detail(row['ours'], key)} | {_fmt_detail(row['peer'], key)} |"
+            for key in keys
+        )
         lines.append(
             f"| {row['case']} | {_fmt_time(row['ours'])} | {_fmt_time(row['peer'])} | "
             f"{ratio} | {_fmt_quality(row['ours'])} | {_fmt_quality(row['peer'])} |"
+            + extra
         )
     env = results["environment"]
     versions = ", ".join(f"{k} {v}" for k, v in env["versions"].items() if v)

@@ -21,11 +21,11 @@ def available():
 
 
 def load(path):
-    """Import a benchmark module by path and return its BENCHMARK."""
+    """Import a benchmark module by path; return its BENCHMARKS (or [BENCHMARK])."""
     spec = importlib.util.spec_from_file_location(f"geomlearn_bench_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.BENCHMARK
+    return getattr(module, "BENCHMARKS", None) or [module.BENCHMARK]
 
 
 def main(argv=None):
@@ -46,15 +46,15 @@ def main(argv=None):
         print("no benchmarks found (benchmarks/bench_*.py)")
         return 0
     for name in names:
-        benchmark = load(found[name])
-        print(f"== {benchmark.name}: {benchmark.description}")
-        results = run_benchmark(benchmark, repeats=args.repeats, quick=args.quick)
-        json_path, md_path = write_results(results, args.out)
-        if benchmark.report is not None:
-            benchmark.report(results, Path(args.out))
-        print()
-        print(markdown_table(results))
-        print(f"wrote {json_path} and {md_path}\n")
+        for benchmark in load(found[name]):
+            print(f"== {benchmark.name}: {benchmark.description}")
+            results = run_benchmark(benchmark, repeats=args.repeats, quick=args.quick)
+            json_path, md_path = write_results(results, args.out)
+            if benchmark.report is not None:
+                benchmark.report(results, Path(args.out))
+            print()
+            print(markdown_table(results))
+            print(f"wrote {json_path} and {md_path}\n")
     return 0
 
 

@@ -83,8 +83,23 @@ def test_missing_peer_is_reported_not_fatal():
 
 @pytest.mark.parametrize("name", sorted(runner.available()))
 def test_every_benchmark_runs_its_quick_cases(name, tmp_path):
-    bench = runner.load(runner.available()[name])
-    assert any(c.quick for c in bench.cases), f"{name} has no quick case"
-    results = harness.run_benchmark(bench, repeats=1, quick=True, log=lambda _: None)
-    for row in results["cases"]:
-        assert np.isfinite(row["ours"]["quality"])
+    for bench in runner.load(runner.available()[name]):
+        assert any(c.quick for c in bench.cases), f"{bench.name} has no quick case"
+        results = harness.run_benchmark(
+            bench, repeats=1, quick=True, log=lambda _: None
+        )
+        for row in results["cases"]:
+            assert np.isfinite(row["ours"]["quality"])
+        harness.write_results(results, tmp_path)
+
+
+def test_details_become_columns(tmp_path):
+    bench, _ = _toy()
+    bench.details = lambda x, answer: {"n": len(answer)}
+    results = harness.run_benchmark(bench, quick=True, log=lambda _: None)
+    assert results["cases"][0]["ours"]["details"] == {"n": 1000}
+    table = harness.markdown_table(results)
+    assert "| n ours | n peer |" in table.replace("geomlearn", "ours").replace(
+        "peer", "peer"
+    )
+    assert "| 1000 | 1000 |" in table
