@@ -5,11 +5,12 @@ PPP: clusters without choosing k, and the split tree
 
 :class:`~geomlearn.clustering.PPP` splits the data top-down with 2-means and
 keeps a split only when a two-Gaussian mixture fitted to its two sides agrees
-with it (and beats one Gaussian by BIC). The number of clusters is the number
-of leaves; no k is given. We draw the partition PPP induces over the plane,
+with it (and beats one Gaussian by BIC). The clusters are the leaves (after
+merging leaves that one Gaussian explains better); no k is given. We draw the partition PPP induces over the plane,
 the accepted splits (each segment joins the two 2-means centres of a split,
 thicker near the root), and the points that are *not* in the separable set:
-those whose side the mixture was unsure of at some split.
+those that lie where the fitted clusters overlap (posterior of their own
+cluster below 0.9 in the mixture of one Gaussian per cluster).
 """
 
 # %%

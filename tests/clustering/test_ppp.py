@@ -14,6 +14,7 @@ from geomlearn.clustering._ppp import (
     _gaussian_logpdf,
     _map_side,
     _mixture_from_split,
+    _separable,
     _split_statistics,
 )
 from geomlearn.utils.estimator_checks import (
@@ -65,6 +66,15 @@ def test_split_statistics_match_sklearn_mixtures(global_random_seed):
     map_side, posterior = _map_side(X, mixture)
     assert_array_equal(map_side, two.predict(X))
     assert_allclose(posterior, two.predict_proba(X)[np.arange(len(X)), map_side])
+
+
+def test_separable_set_matches_sklearn_posteriors(global_random_seed):
+    X, labels = _two_groups(global_random_seed)
+    mask = _separable(X, labels, 2, 1e-6, 0.9, None, np.random.RandomState(0))
+    gm = _sklearn_mixture(_mixture_from_split(X, labels, 1e-6))
+    own = gm.predict_proba(X)[np.arange(len(X)), labels]
+    assert_array_equal(mask, own >= 0.9)
+    assert 0 < mask.sum() < len(X)
 
 
 @pytest.mark.parametrize("k", [2, 5, 9])

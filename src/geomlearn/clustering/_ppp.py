@@ -193,7 +193,7 @@ def _try_split(X, seed, params):
         return {**outcome, "reason": "BIC"}
     # k-means proposed the split and the mixture validated it; the mixture's
     # MAP decides the few points near the boundary (predict does the same)
-    side, posterior = _map_side(X, mixture)
+    side, _ = _map_side(X, mixture)
     if np.bincount(side, minlength=2).min() == 0:
         return {**outcome, "reason": "mixture disagrees"}
     return {
@@ -202,7 +202,6 @@ def _try_split(X, seed, params):
         "accepted": True,
         "mixture": mixture,
         "side": side,
-        "separable": posterior >= params["separable_threshold"],
     }
 
 
@@ -223,6 +222,24 @@ def _merge_gain(A, B, reg_covar):
     mixture = _mixture_from_split(X, side, reg_covar)
     _, bic_gain = _split_statistics(X, side, mixture, reg_covar)
     return -bic_gain
+
+
+def _separable(X, labels, n_clusters, reg_covar, threshold, limit, rng):
+    """Points whose own cluster has posterior >= threshold in the clusters' mixture.
+
+    The mixture has one full-covariance Gaussian per cluster, weighted by the
+    cluster's share (fitted on at most ``limit`` points each).
+    """
+    n = X.shape[0]
+    log_joint = np.empty((n, n_clusters))
+    for c in range(n_clusters):
+        idx = np.flatnonzero(labels == c)
+        if limit is not None and idx.shape[0] > limit:
+            idx = np.sort(rng.choice(idx, limit, replace=False))
+        mean, cov = _fit_gaussian(X[idx], reg_covar)
+        log_joint[:, c] = np.log(np.mean(labels == c)) + _gaussian_logpdf(X, mean, cov)
+    log_total = np.logaddexp.reduce(log_joint, axis=1)
+    return np.exp(log_joint[np.arange(n), labels] - log_total) >= threshold
 
 
 def _merge_leaves(X, groups, reg_covar, limit, rng):
@@ -310,8 +327,9 @@ class PPP(ClusterMixin, BaseEstimator):
     reg_covar : float, default=1e-6
         Added to the diagonal of every covariance.
     separable_threshold : float, default=0.9
-        A point is *separable* at a split when the mixture's posterior of its
-        own side is at least this; see ``separable_mask_``.
+        A point is *separable* when the posterior of its own cluster, in the
+        mixture of one Gaussian per cluster, is at least this; see
+        ``separable_mask_``.
     batch_size : int, default=None
         If set, splits use :class:`~sklearn.cluster.MiniBatchKMeans` with
         this batch size (for large data).
@@ -338,9 +356,10 @@ class PPP(ClusterMixin, BaseEstimator):
     tree_ : list of PPPNode
         The tree, root first; inner nodes hold the accepted splits.
     separable_mask_ : ndarray of shape (n_samples,)
-        Points that were separable (posterior of their side at least
-        ``separable_threshold``) at every split on their path: the data's
-        most separable set.
+        Points whose own cluster has posterior at least
+        ``separable_threshold`` in the mixture of one full-covariance
+        Gaussian per cluster (weighted by its share): the data's most
+        separable set. The others lie where clusters overlap.
     n_features_in_ : int
         Number of features seen in ``fit``.
 
@@ -437,7 +456,6 @@ class PPP(ClusterMixin, BaseEstimator):
         }
         tree = [PPPNode(0, -1, 0, n, X.mean(axis=0))]
         members = {0: np.arange(n)}
-        separable = np.ones(n, dtype=bool)
         frontier = [0]
         parallel = Parallel(n_jobs=self.n_jobs, prefer="threads")
         while frontier:
@@ -467,7 +485,6 @@ class PPP(ClusterMixin, BaseEstimator):
                 if not outcome.get("accepted", False):
                     continue
                 rows = members.pop(node_id)
-                separable[rows] &= outcome["separable"]
                 children = []
                 for s in (0, 1):
                     child_rows = rows[outcome["side"] == s]
@@ -505,7 +522,15 @@ class PPP(ClusterMixin, BaseEstimator):
         self.labels_ = labels
         self.n_clusters_ = len(centers)
         self.cluster_centers_ = np.array(centers)
-        self.separable_mask_ = separable
+        self.separable_mask_ = _separable(
+            X,
+            labels,
+            len(centers),
+            self.reg_covar,
+            self.separable_threshold,
+            self.max_gaussian_samples,
+            rng,
+        )
         return self
 
     def predict(self, X):
