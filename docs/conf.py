@@ -220,6 +220,7 @@ intersphinx_timeout = 5
 # --------------------------------------------------------------------------- API page
 API_SECTIONS = [
     ("clustering", "Clustering", "k-medoids family, PPP, TELL."),
+    ("clustering.nn", "Clustering layers", "torch modules for your own loops."),
     ("topology", "Topology", "Persistent homology and its vectorizations."),
     ("geometry", "Geometry", "Lie groups, manifolds, vector fields, equivariant nets."),
     ("pde", "PDE", "Reference solvers, neural operators, neural fields, PINNs."),

@@ -13,7 +13,18 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from geomlearn.utils import all_estimators
 
 # Constructor parameters for the checks: fast and deterministic.
-TEST_PARAMS = {}
+TEST_PARAMS = {
+    "TELL": {
+        "n_clusters": 3,
+        "max_epochs": 6,
+        "pretrain_epochs": 2,
+        "hidden_layer_sizes": (16,),
+        "latent_dim": 4,
+        "batch_size": 32,
+        "device": "cpu",
+        "random_state": 0,
+    },
+}
 
 # {estimator name: {check name: reason}}. Every entry needs a reason a reviewer
 # would accept.

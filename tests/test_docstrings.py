@@ -4,6 +4,7 @@ On top of numpydoc's checks, every public class and function must have an
 Examples section (they run as doctests).
 """
 
+import importlib.util
 import inspect
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from geomlearn.utils import MissingExtraError
 
 PUBLIC_PACKAGES = ["clustering", "topology", "geometry", "pde", "datasets", "utils"]
 EXTRA_PUBLIC_MODULES = ["geomlearn.demo", "geomlearn.utils.estimator_checks"]
+if importlib.util.find_spec("torch") is not None:
+    EXTRA_PUBLIC_MODULES.append("geomlearn.clustering.nn")
 OWN_METHODS = (
     "fit",
     "predict",
@@ -28,6 +31,7 @@ OWN_METHODS = (
     "score",
     "predict_proba",
     "decision_function",
+    "partial_fit",
 )
 
 

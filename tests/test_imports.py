@@ -1,5 +1,6 @@
 """The lazy-import promise: light imports stay light, heavy names load on use."""
 
+import importlib.util
 import subprocess
 import sys
 
@@ -30,7 +31,6 @@ def _modules_after(statement):
         "import geomlearn.pde",
         "import geomlearn.datasets",
         "import geomlearn.utils",
-        "from geomlearn.utils import all_estimators; all_estimators(['cluster'])",
     ],
 )
 def test_light_imports_do_not_import_heavy_extras(statement):
@@ -38,15 +38,31 @@ def test_light_imports_do_not_import_heavy_extras(statement):
     assert not loaded & set(HEAVY), f"{statement!r} imported {loaded & set(HEAVY)}"
 
 
+# Public names that need the torch extra, by design.
+TORCH_BACKED = {"clustering": {"TELL", "nn"}, "topology": set()}
+
+
 def test_clustering_and_topology_estimators_do_not_need_torch():
     names = []
     for area in ("clustering", "topology"):
-        names += [f"geomlearn.{area}.{n}" for n in getattr(geomlearn, area).__all__]
+        public = set(getattr(geomlearn, area).__all__)
+        assert TORCH_BACKED[area] <= public
+        names += [f"geomlearn.{area}.{n}" for n in sorted(public - TORCH_BACKED[area])]
     statement = "import geomlearn\n" + "\n".join(
         f"geomlearn.{name.split('.', 1)[1]}" for name in names
     )
     loaded = _modules_after(statement)
     assert not loaded & set(HEAVY)
+
+
+def test_discovery_lists_torch_estimators_only_when_torch_is_there():
+    # all_estimators imports every estimator (that is its job), so it loads
+    # torch when torch is installed and skips TELL cleanly when it is not.
+    from geomlearn.utils import all_estimators
+
+    names = {name for name, _ in all_estimators("cluster")}
+    assert {"KMedoids", "CLARA", "CLARANS", "PPP"} <= names
+    assert ("TELL" in names) == (importlib.util.find_spec("torch") is not None)
 
 
 def test_import_geomlearn_does_not_import_areas():

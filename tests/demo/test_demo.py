@@ -25,6 +25,23 @@ def _broken(plot):
     raise RuntimeError("boom")
 
 
+def _needs_extra(plot):
+    from geomlearn.utils import import_optional
+
+    import_optional("surely_not_installed_xyz", extra="torch", caller="test")
+
+
+def test_a_missing_extra_skips_the_showcase():
+    records = run_showcases(
+        [Showcase("extra", "demo", "extra", "none", _needs_extra)],
+        plot=False,
+        verbose=False,
+    )
+    assert records[0].skipped
+    assert not records[0].error
+    assert "skipped" in format_table(records)
+
+
 FAKE = [
     Showcase("fake_ok", "demo", "straight line", "none", _ok),
     Showcase("fake_broken", "demo", "broken", "none", _broken),

@@ -8,6 +8,7 @@ from geomlearn._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(
     __name__,
+    submodules=["nn"],
     submod_attrs={
         "_kmedoids": [
             "KMedoids",
@@ -22,5 +23,6 @@ __getattr__, __dir__, __all__ = attach(
         ],
         "_clara": ["CLARA", "CLARANS"],
         "_ppp": ["PPP", "PPPNode"],
+        "_tell": ["TELL"],
     },
 )

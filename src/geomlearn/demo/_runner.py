@@ -8,6 +8,7 @@ import traceback
 from pathlib import Path
 
 from geomlearn.demo._registry import registered_showcases
+from geomlearn.utils._optional import MissingExtraError
 
 __all__ = ["format_table", "run_showcases", "write_report"]
 
@@ -18,10 +19,11 @@ class _Record:
     seconds: float
     result: object = None
     error: str = ""
+    skipped: str = ""
 
     @property
     def ok(self):
-        return not self.error
+        return not self.error and not self.skipped
 
 
 def _use_agg():
@@ -86,13 +88,15 @@ def run_showcases(showcases=None, *, only=None, plot=True, verbose=True):
         try:
             result = item.func(plot=plot)
             record = _Record(item, time.perf_counter() - start, result)
+        except MissingExtraError as exc:  # an optional extra is not installed
+            record = _Record(item, time.perf_counter() - start, skipped=str(exc))
         except Exception:  # a failing showcase must not stop the tour
             record = _Record(
                 item, time.perf_counter() - start, error=traceback.format_exc()
             )
         records.append(record)
         if verbose:
-            status = "ok" if record.ok else "FAILED"
+            status = "ok" if record.ok else "skipped" if record.skipped else "FAILED"
             print(f"  [{status}] {item.area}: {item.method} ({record.seconds:.1f} s)")
     return records
 
@@ -103,6 +107,8 @@ def _rows(records):
     for r in records:
         if r.ok:
             quality = f"{r.result.quality_name} = {r.result.quality:.4g}"
+        elif r.skipped:
+            quality = "skipped: needs pip install geomlearn[extra] (see report)"
         else:
             quality = "FAILED: " + r.error.strip().splitlines()[-1]
         s = r.showcase
@@ -220,7 +226,8 @@ def write_report(records, output_dir):
                 )
                 _close(fig)
         else:
-            parts.append(f"<pre class='failed'>{html.escape(record.error)}</pre>")
+            text = record.skipped or record.error
+            parts.append(f"<pre class='failed'>{html.escape(text)}</pre>")
         sections.append("\n".join(parts))
     index = output_dir / "index.html"
     index.write_text(
