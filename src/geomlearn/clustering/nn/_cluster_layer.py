@@ -70,13 +70,30 @@ class ClusterLayer(nn.Module):
 
     @torch.no_grad()
     def normalize_(self):
-        """Put the centres back on the unit sphere (rows of norm 2 alpha)."""
+        """Put the centres back on the unit sphere (rows of norm 2 alpha).
+
+        Returns
+        -------
+        self : ClusterLayer
+            The layer, modified in place.
+        """
         self.weight.copy_(F.normalize(self.weight, dim=1) * (2 * self.alpha))
         return self
 
     @torch.no_grad()
     def set_centers(self, centers):
-        """Set the centres (normalised to unit length) from a ``(k, d)`` tensor."""
+        """Set the centres, normalised to unit length.
+
+        Parameters
+        ----------
+        centers : array-like or torch.Tensor of shape (n_clusters, in_features)
+            The new centres (any length; they are normalised).
+
+        Returns
+        -------
+        self : ClusterLayer
+            The layer, modified in place.
+        """
         centers = torch.as_tensor(
             centers, dtype=self.weight.dtype, device=self.weight.device
         )
@@ -89,14 +106,33 @@ class ClusterLayer(nn.Module):
         return self.weight / (2 * self.alpha)
 
     def forward(self, z):
-        """Return ``W z`` for the normalised embeddings ``z``."""
+        """Score embeddings against every centre.
+
+        Parameters
+        ----------
+        z : torch.Tensor of shape (batch, in_features)
+            Embeddings; normalised to unit length here.
+
+        Returns
+        -------
+        scores : torch.Tensor of shape (batch, n_clusters)
+            ``W z``, equal to ``2 alpha - alpha * ||z - centers||^2``.
+        """
         return F.normalize(z, dim=1) @ self.weight.T
 
     def kmeans_loss(self, z):
         """Mean squared distance from each normalised embedding to its nearest centre.
 
-        Equals ``mean(2 alpha - max_j W_j z) / alpha``; differentiable in both
-        the embeddings and the centres.
+        Parameters
+        ----------
+        z : torch.Tensor of shape (batch, in_features)
+            Embeddings; normalised to unit length here.
+
+        Returns
+        -------
+        loss : torch.Tensor
+            ``mean(2 alpha - max_j W_j z) / alpha``, a scalar differentiable in
+            both the embeddings and the centres.
         """
         logits = self(z)
         return (2 * self.alpha - logits.max(dim=1).values).mean() / self.alpha
