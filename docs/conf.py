@@ -44,7 +44,6 @@ templates_path = ["_templates"]
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "sg_execution_times.rst"]
 default_role = "literal"
 autosummary_generate = True
-autodoc_default_options = {"inherited-members": False}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_validation_checks = {"GL01", "GL02", "GL03", "PR01", "PR02", "RT01", "SS01"}
