@@ -27,6 +27,7 @@ from geomlearn.clustering._kmedoids import (
     _METHODS,
     _check_diss,
     _check_medoids,
+    _max_iter,
     _NearestMedoidMixin,
     _run,
     _warn_if_coinciding,
@@ -227,9 +228,7 @@ default="fasterpam"
                 f"must hold at least n_clusters objects."
             )
         rng = check_random_state(self.random_state)
-        max_iter = self.max_iter
-        if max_iter is None:
-            max_iter = max(100, 10 * k) if self.method in ("pam", "fastpam1") else 100
+        max_iter = _max_iter(self.max_iter, self.method, k)
         best = None
         losses = []
         rounds = 1 if size == n else self.n_sampling

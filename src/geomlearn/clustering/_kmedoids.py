@@ -213,6 +213,13 @@ def _run(D, k, initial, init, method, max_iter, rng, fasttol=1.0, check=False):
     )
 
 
+def _max_iter(max_iter, method, k):
+    """Return max_iter, or its default: 100 sweeps, or for PAM/FastPAM1 max(100, 10k) swaps."""
+    if max_iter is not None:
+        return max_iter
+    return max(100, 10 * k) if method in ("pam", "fastpam1") else 100
+
+
 def _on_matrix(diss, medoids, init, method, max_iter, random_state, **kwargs):
     """Validate the inputs of a low-level function and run the method."""
     D = _check_diss(diss)
@@ -490,8 +497,7 @@ def alternating(diss, medoids, max_iter=100, init="random", random_state=None):
 
 
 def _initial_result(D, medoids):
-    labels = np.empty(_n(D), dtype=np.int64)
-    loss = kernels.assign_nearest(D, medoids, labels)
+    labels, _, loss = kernels.nearest_medoid(D, medoids, True)
     return KMedoidsResult(float(loss), labels, medoids, 0, 0, True)
 
 
@@ -582,7 +588,7 @@ class _NearestMedoidMixin:
         """Set the fitted attributes from a source and its medoids."""
         # Labels by the rule predict uses (first nearest medoid), from the same
         # dissimilarities, so that predict(X_train) reproduces them.
-        labels, dists = kernels.nearest_medoid(D, medoids)
+        labels, dists, _ = kernels.nearest_medoid(D, medoids, False)
         self.medoid_indices_ = medoids
         self.labels_ = labels
         self.inertia_ = float(np.sum(dists))
@@ -820,13 +826,6 @@ of shape (n_clusters,), default="random"
         self.max_memory = max_memory
         self.random_state = random_state
 
-    def _max_iter(self):
-        if self.max_iter is not None:
-            return self.max_iter
-        if self.method in ("pam", "fastpam1"):
-            return max(100, 10 * self.n_clusters)
-        return 100
-
     def _source(self, X):
         """Return the dissimilarity matrix of X, or an on-the-fly source if too large."""
         n = X.shape[0]
@@ -885,7 +884,7 @@ of shape (n_clusters,), default="random"
                 )
         D = self._source(X)
         rng = check_random_state(self.random_state)
-        max_iter = self._max_iter()
+        max_iter = _max_iter(self.max_iter, self.method, k)
         result = _run(
             D,
             k,

@@ -538,10 +538,8 @@ def alternating(D, medoids, max_iter):
 
     Returns (loss, labels, n_iter, converged).
     """
-    n = n_objects(D)
     k = medoids.shape[0]
-    labels = np.empty(n, dtype=np.int64)
-    loss = assign_nearest(D, medoids, labels)
+    labels, _, loss = nearest_medoid(D, medoids, True)
     n_iter = 0
     converged = False
     while n_iter < max_iter:
@@ -553,36 +551,38 @@ def alternating(D, medoids, max_iter):
         if not changed:
             converged = True
             break
-        loss = assign_nearest(D, medoids, labels)
+        labels, _, loss = nearest_medoid(D, medoids, True)
     return loss, labels, n_iter, converged
 
 
 @njit(cache=True, nogil=True)
-def assign_nearest(D, medoids, labels):
-    """Label each object with its nearest slot (first on ties, medoids to their own).
+def nearest_medoid(D, medoids, own_slot):
+    """Label each object with its nearest medoid, the first on ties.
 
-    Returns the loss.
+    With ``own_slot`` a medoid is labelled with its own slot even when an
+    earlier medoid is a duplicate at distance 0 (the caches' rule); without
+    it this is ``argmin``, the rule of ``predict``. Returns (labels,
+    dissimilarity to the chosen medoid, loss summed in object order).
     """
     n = n_objects(D)
-    k = medoids.shape[0]
+    labels = np.zeros(n, dtype=np.int64)
     best = np.empty(n)
     buf = np.empty(n)
     row = get_row(D, medoids[0], buf)
     for o in range(n):
-        labels[o] = 0
         best[o] = np.float64(row[o])
-    for m in range(1, k):
+    for m in range(1, medoids.shape[0]):
         me = medoids[m]
         row = get_row(D, me, buf)
         for o in range(n):
             d = np.float64(row[o])
-            if d < best[o] or o == me:
+            if d < best[o] or (own_slot and o == me):
                 labels[o] = m
                 best[o] = d
     loss = 0.0
     for o in range(n):
         loss += best[o]
-    return loss
+    return labels, best, loss
 
 
 # --------------------------------------------------------------------------- initialisation
@@ -750,30 +750,6 @@ def kmedoids_plusplus(D, k, uniforms):
 
 
 # --------------------------------------------------------------------------- results
-
-
-@njit(cache=True, nogil=True)
-def nearest_medoid(D, medoids):
-    """Label each object with its nearest medoid, the first on ties.
-
-    The rule of ``predict`` (``argmin``), without the own-slot rule of the
-    caches. Returns (labels, dissimilarities to the chosen medoid).
-    """
-    n = n_objects(D)
-    labels = np.zeros(n, dtype=np.int64)
-    best = np.empty(n)
-    buf = np.empty(n)
-    row = get_row(D, medoids[0], buf)
-    for o in range(n):
-        best[o] = np.float64(row[o])
-    for m in range(1, medoids.shape[0]):
-        row = get_row(D, medoids[m], buf)
-        for o in range(n):
-            d = np.float64(row[o])
-            if d < best[o]:
-                best[o] = d
-                labels[o] = m
-    return labels, best
 
 
 @njit(cache=True, nogil=True)
