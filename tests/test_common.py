@@ -1,16 +1,29 @@
 """scikit-learn's estimator checks over every public geomlearn estimator.
 
 Every estimator found by :func:`geomlearn.utils.all_estimators` is built with
-the parameters below (small, fast, deterministic) and run through
-:func:`sklearn.utils.estimator_checks.parametrize_with_checks`. A check that
+the parameters below (small, fast, deterministic). Estimators of 2-D feature
+matrices run through
+:func:`sklearn.utils.estimator_checks.parametrize_with_checks`; a check that
 an estimator is expected to fail is listed in ``EXPECTED_FAILED_CHECKS`` with
-the reason; nothing else may fail.
+the reason, and nothing else may fail.
+
+Transformers of collections (point clouds, images, graphs, diagrams) declare
+``input_tags.two_d_array = False``, for which scikit-learn runs no check at
+all. They run instead scikit-learn's data-free checks plus geomlearn's
+collection kit (:func:`geomlearn.utils.estimator_checks.check_collection_transformer`)
+on a collection from ``COLLECTION_DATA``.
 """
 
+import numpy as np
 import pytest
+from scipy import sparse
+from sklearn.base import clone
+from sklearn.utils import estimator_checks as sk_checks
+from sklearn.utils import get_tags
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from geomlearn.utils import all_estimators
+from geomlearn.utils.estimator_checks import COLLECTION_CHECKS
 
 # Constructor parameters for the checks: fast and deterministic.
 TEST_PARAMS = {
@@ -31,6 +44,63 @@ TEST_PARAMS = {
 EXPECTED_FAILED_CHECKS = {}
 
 
+def _clouds():
+    rng = np.random.default_rng(0)
+    return [rng.normal(size=(n, 3)) for n in (12, 9, 15, 10, 11, 8)]
+
+
+def _diagrams():
+    rng = np.random.default_rng(1)
+
+    def one(n):
+        b = rng.uniform(0, 1, n)
+        return np.c_[b, b + rng.exponential(0.5, n)]
+
+    return [[np.r_[one(n), [[0.0, np.inf]]], one(n // 2)] for n in (6, 3, 8, 5, 7, 4)]
+
+
+def _graphs():
+    rng = np.random.default_rng(2)
+    out = []
+    for n in (6, 7, 5, 8, 6, 9):
+        A = sparse.random(n, n, density=0.5, random_state=rng)
+        out.append(A if n % 2 else (A, rng.normal(size=n)))
+    return out
+
+
+# A collection each collection transformer takes (at least four samples).
+COLLECTION_DATA = {
+    "RipsPersistence": _clouds,
+    "AlphaPersistence": _clouds,
+    "CubicalPersistence": lambda: np.random.default_rng(3).random((6, 7, 8)),
+    "GraphPersistence": _graphs,
+    "TimeDelayEmbedding": lambda: [
+        np.sin(np.arange(n) / 3.0) for n in (20, 25, 20, 30)
+    ],
+    "PersistenceImage": _diagrams,
+    "PersistenceLandscape": _diagrams,
+    "BettiCurve": _diagrams,
+    "PersistenceSilhouette": _diagrams,
+    "PersistenceEntropy": _diagrams,
+    "SlicedWassersteinKernel": _diagrams,
+    "PersistenceScaleSpaceKernel": _diagrams,
+}
+
+# scikit-learn's checks that need no data
+DATA_FREE_CHECKS = (
+    sk_checks.check_parameters_default_constructible,
+    sk_checks.check_no_attributes_set_in_init,
+    sk_checks.check_get_params_invariance,
+    sk_checks.check_set_params,
+    sk_checks.check_estimator_repr,
+    sk_checks.check_estimator_cloneable,
+    sk_checks.check_estimator_tags_renamed,
+    sk_checks.check_valid_tag_types,
+    sk_checks.check_mixin_order,
+    sk_checks.check_do_not_raise_errors_in_init_or_set_params,
+)
+
+
 def _instances():
     for name, cls in all_estimators():
         yield cls(**TEST_PARAMS.get(name, {}))
@@ -41,11 +111,43 @@ def _expected_failed_checks(estimator):
 
 
 ESTIMATORS = list(_instances())
+MATRIX_ESTIMATORS = [e for e in ESTIMATORS if get_tags(e).input_tags.two_d_array]
+COLLECTION_ESTIMATORS = [
+    e for e in ESTIMATORS if not get_tags(e).input_tags.two_d_array
+]
 
 
-@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks)
+@parametrize_with_checks(
+    MATRIX_ESTIMATORS, expected_failed_checks=_expected_failed_checks
+)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
+
+
+def _name(obj):
+    return getattr(obj, "__name__", type(obj).__name__).lstrip("_")
+
+
+@pytest.mark.parametrize("check", DATA_FREE_CHECKS, ids=_name)
+@pytest.mark.parametrize("estimator", COLLECTION_ESTIMATORS, ids=_name)
+def test_collection_estimator_data_free_checks(estimator, check):
+    check(type(estimator).__name__, clone(estimator))
+
+
+@pytest.mark.parametrize("check", COLLECTION_CHECKS, ids=_name)
+@pytest.mark.parametrize("estimator", COLLECTION_ESTIMATORS, ids=_name)
+def test_collection_estimator(estimator, check):
+    check(clone(estimator), COLLECTION_DATA[type(estimator).__name__]())
+
+
+def test_every_estimator_is_checked():
+    # an estimator is either a 2-D-matrix estimator (scikit-learn's checks) or
+    # a collection transformer with data for the kit
+    for estimator in COLLECTION_ESTIMATORS:
+        assert type(estimator).__name__ in COLLECTION_DATA
+    assert set(COLLECTION_DATA) <= {
+        name for name, _ in all_estimators(include_unavailable=True)
+    }
 
 
 def test_every_expected_failure_names_a_known_estimator():

@@ -6,4 +6,6 @@ with a ``random_state``, or loaded from a file that an installed package ships.
 
 from geomlearn._lazy import attach
 
-__getattr__, __dir__, __all__ = attach(__name__, submod_attrs={})
+__getattr__, __dir__, __all__ = attach(
+    __name__, submod_attrs={"_shapes": ["make_shapes"]}
+)

@@ -13,6 +13,7 @@ __getattr__, __dir__, __all__ = attach(
     submod_attrs={
         "_optional": ["MissingExtraError", "import_optional"],
         "validation": [
+            "check_diagrams",
             "check_point_clouds",
             "check_distance_matrix",
             "check_grid_fields",

@@ -17,13 +17,16 @@ Area-specific kits (equivariance, diagram transformers, vector-field kernels)
 are added here as the areas land.
 """
 
+import copy
 import pickle
 import sys
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 
 __all__ = [
+    "check_collection_transformer",
     "check_no_global_random_state",
     "check_pickle_roundtrip",
     "check_predict_matches_labels",
@@ -47,6 +50,9 @@ def _outputs(estimator, X):
 
 
 def _assert_same(a, b, what):
+    if hasattr(a, "toarray"):  # scipy sparse
+        assert hasattr(b, "toarray"), f"{what}: a sparse matrix became {type(b)}"
+        a, b = a.toarray(), b.toarray()
     if isinstance(a, (list, tuple)):
         assert isinstance(b, (list, tuple)), f"{what}: a sequence became {type(b)}"
         assert len(a) == len(b), f"{what}: lengths differ ({len(a)} vs {len(b)})"
@@ -206,3 +212,216 @@ def check_random_state_reproducible(estimator, X, y=None):
             f"{type(estimator).__name__}.{method} differs between two fits with "
             f"random_state=7",
         )
+
+
+def _subset(X, index):
+    """Take samples ``index`` of a collection, keeping an array an array."""
+    if isinstance(X, np.ndarray):
+        return X[index]
+    return [X[i] for i in index]
+
+
+def _collection_fit_returns_self(estimator, X):
+    fitted = estimator.fit(X)
+    assert fitted is estimator, "fit must return self"
+
+
+def _collection_unfitted_transform_raises(estimator, X):
+    try:
+        estimator.transform(X)
+    except NotFittedError:
+        return
+    raise AssertionError("transform before fit must raise NotFittedError")
+
+
+def _collection_fit_transform_consistent(estimator, X):
+    a = clone(estimator).fit_transform(X)
+    b = clone(estimator).fit(X).transform(X)
+    _assert_same(a, b, "fit_transform(X) differs from fit(X).transform(X)")
+
+
+def _collection_one_output_per_sample(estimator, X):
+    out = clone(estimator).fit(X).transform(X)
+    assert len(out) == len(X), f"transform gave {len(out)} outputs for {len(X)} samples"
+
+
+def _collection_fit_idempotent(estimator, X):
+    est = clone(estimator).fit(X)
+    first = est.transform(X)
+    second = est.fit(X).transform(X)
+    _assert_same(first, second, "a second fit on the same data changed the output")
+
+
+def _collection_input_not_modified(estimator, X):
+    original = copy.deepcopy(X)
+    est = clone(estimator).fit(X)
+    est.transform(X)
+    _assert_same(original, X, "fit or transform modified its input")
+
+
+def _collection_params_not_modified(estimator, X):
+    est = clone(estimator)
+    before = {k: copy.deepcopy(v) for k, v in est.get_params(deep=False).items()}
+    est.fit(X)
+    after = est.get_params(deep=False)
+    for name, value in before.items():
+        same = value is after[name] or (
+            type(value) is type(after[name]) and repr(value) == repr(after[name])
+        )
+        assert same, f"fit changed the parameter {name}: {value!r} -> {after[name]!r}"
+
+
+def _collection_transform_keeps_state(estimator, X):
+    est = clone(estimator).fit(X)
+    state = {k: copy.deepcopy(v) for k, v in vars(est).items()}
+    est.transform(X)
+    assert vars(est).keys() == state.keys(), "transform added or removed attributes"
+    for name, value in state.items():
+        _assert_same_object(value, vars(est)[name], f"transform changed {name}")
+
+
+def _assert_same_object(a, b, what):
+    if isinstance(a, (np.ndarray, list, tuple)) or np.isscalar(a):
+        try:
+            _assert_same(a, b, what)
+            return
+        except (TypeError, ValueError):
+            pass
+    assert repr(a) == repr(b), what
+
+
+def _collection_fitted_attributes_end_with_underscore(estimator, X):
+    est = clone(estimator)
+    params = set(est.get_params(deep=False))
+    est.fit(X)
+    new = set(vars(est)) - params
+    public = [a for a in new if not a.startswith("_")]
+    bad = [a for a in public if not a.endswith("_")]
+    assert not bad, f"fit set public attributes without a trailing underscore: {bad}"
+    assert public, "fit set no fitted attribute (check_is_fitted cannot work)"
+
+
+def _collection_sample_order_invariance(estimator, X):
+    est = clone(estimator).fit(X)
+    order = np.random.RandomState(0).permutation(len(X))
+    full = est.transform(X)
+    permuted = est.transform(_subset(X, order))
+    _assert_same(
+        _subset(full, order)
+        if isinstance(full, np.ndarray)
+        else [full[i] for i in order],
+        permuted,
+        "transform of permuted samples is not the permuted transform",
+    )
+
+
+def _collection_subset_invariance(estimator, X):
+    est = clone(estimator).fit(X)
+    full = est.transform(X)
+    half = list(range(0, len(X), 2))
+    part = est.transform(_subset(X, half))
+    expected = full[half] if isinstance(full, np.ndarray) else [full[i] for i in half]
+    _assert_same(
+        expected, part, "transform of a subset differs from the subset of transform"
+    )
+
+
+def _collection_n_jobs_invariance(estimator, X):
+    if "n_jobs" not in estimator.get_params():
+        return
+    one = clone(estimator).set_params(n_jobs=1).fit(X).transform(X)
+    two = clone(estimator).set_params(n_jobs=2).fit(X).transform(X)
+    _assert_same(one, two, "n_jobs=2 gives another output than n_jobs=1")
+
+
+def _collection_empty_raises(estimator, X):
+    empties = [[]]
+    if isinstance(X, np.ndarray):
+        empties.append(np.empty((0, *X.shape[1:])))
+    for bad in empties:
+        try:
+            clone(estimator).fit(bad)
+        except ValueError as exc:
+            message = str(exc)
+        else:
+            raise AssertionError("fit on an empty collection must raise ValueError")
+        assert "empty" in message, f"unclear message for an empty collection: {message}"
+
+
+def _collection_non_collection_raises(estimator, X):
+    for bad in (3.0, "abc", None):
+        try:
+            clone(estimator).fit(bad)
+        except (TypeError, ValueError):
+            continue
+        raise AssertionError(f"fit({bad!r}) must raise TypeError or ValueError")
+
+
+def _collection_pickle(estimator, X):
+    check_pickle_roundtrip(estimator, X)
+
+
+def _collection_clone_unfitted(estimator, X):
+    fitted = clone(estimator).fit(X)
+    fresh = clone(fitted)
+    try:
+        fresh.transform(X)
+    except NotFittedError:
+        return
+    raise AssertionError("clone of a fitted estimator must be unfitted")
+
+
+COLLECTION_CHECKS = (
+    _collection_fit_returns_self,
+    _collection_unfitted_transform_raises,
+    _collection_fit_transform_consistent,
+    _collection_one_output_per_sample,
+    _collection_fit_idempotent,
+    _collection_input_not_modified,
+    _collection_params_not_modified,
+    _collection_transform_keeps_state,
+    _collection_fitted_attributes_end_with_underscore,
+    _collection_sample_order_invariance,
+    _collection_subset_invariance,
+    _collection_n_jobs_invariance,
+    _collection_empty_raises,
+    _collection_non_collection_raises,
+    _collection_pickle,
+    _collection_clone_unfitted,
+)
+
+
+def check_collection_transformer(estimator, X):
+    """Check the scikit-learn transformer contract on a collection input.
+
+    scikit-learn's checks feed 2-D feature matrices; transformers of
+    collections (point clouds, images, graphs, diagrams) declare
+    ``input_tags.two_d_array = False`` and are skipped there. This kit
+    replays the data-dependent part of those checks on a collection that the
+    estimator takes: ``fit`` returns ``self``; ``transform`` before ``fit``
+    raises :class:`~sklearn.exceptions.NotFittedError`; ``fit_transform``
+    equals ``fit().transform()``; one output per sample; refitting is
+    idempotent; neither the input, the parameters nor (in ``transform``) the
+    fitted state change; fitted attributes end with ``_``; outputs do not
+    depend on the order of the samples or on the other samples of the batch;
+    ``n_jobs`` does not change results; empty and non-collection inputs raise
+    clear errors; the fitted estimator pickles; a clone is unfitted.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        A transformer of collections.
+    X : object
+        A collection of at least four samples that the estimator takes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from geomlearn.topology import PersistenceEntropy
+    >>> from geomlearn.utils.estimator_checks import check_collection_transformer
+    >>> rng = np.random.default_rng(0)
+    >>> diagrams = [rng.uniform(0, 1, (5, 2)).cumsum(axis=1) for _ in range(6)]
+    >>> check_collection_transformer(PersistenceEntropy(), diagrams)
+    """
+    for check in COLLECTION_CHECKS:
+        check(clone(estimator), X)

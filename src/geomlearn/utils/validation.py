@@ -18,7 +18,12 @@ import numbers
 import numpy as np
 from sklearn.utils import check_array
 
-__all__ = ["check_distance_matrix", "check_grid_fields", "check_point_clouds"]
+__all__ = [
+    "check_diagrams",
+    "check_distance_matrix",
+    "check_grid_fields",
+    "check_point_clouds",
+]
 
 _FLOAT_DTYPES = (np.float64, np.float32)
 
@@ -37,6 +42,52 @@ def _as_float_array(X, *, input_name, ensure_2d, allow_nd):
         ensure_min_features=1,
         input_name=input_name,
     )
+
+
+def as_collection(X, *, samples, ndims=(), one_sample=None, input_name="X"):
+    """Return a collection as a list of samples, or raise a clear error.
+
+    Parameters
+    ----------
+    X : object
+        The collection: a sequence of samples, or an array whose first axis
+        runs over samples.
+    samples : str
+        Plural name of the samples in messages, e.g. ``"point clouds"``.
+    ndims : tuple of int, default=()
+        Numbers of axes an array may have to be read as a collection; an
+        empty tuple refuses arrays.
+    one_sample : dict, default=None
+        ``{ndim: layout}`` for arrays that look like a single sample: the
+        error says so and how to wrap it.
+    input_name : str, default="X"
+        Name of the input in error messages.
+
+    Returns
+    -------
+    samples : list
+        The samples, in order.
+    """
+    if isinstance(X, np.ndarray):
+        if one_sample and X.ndim in one_sample:
+            raise ValueError(
+                f"{input_name} must be a collection of {samples}; got a single "
+                f"{one_sample[X.ndim]} of shape {X.shape}. To pass one sample, "
+                f"wrap it in a list: [{input_name}]."
+            )
+        if X.ndim not in ndims:
+            expected = " or ".join(f"{d}-D" for d in ndims) or "a list"
+            raise ValueError(
+                f"{input_name} as an array must be {expected} (samples along the "
+                f"first axis); got {X.ndim}-D with shape {X.shape}."
+            )
+    elif isinstance(X, (str, bytes, dict)) or not hasattr(X, "__len__"):
+        raise TypeError(
+            f"{input_name} must be a list of {samples}; got {type(X).__name__}."
+        )
+    if len(X) == 0:
+        raise ValueError(f"{input_name} is an empty collection; need at least one.")
+    return list(X)
 
 
 def check_point_clouds(X, *, min_points=1, n_features=None, input_name="X"):
@@ -80,34 +131,26 @@ shape (n_samples, n_points, n_features)
     >>> check_point_clouds(np.zeros((5, 3)))
     Traceback (most recent call last):
     ...
-    ValueError: X must be a collection of point clouds ...
+    ValueError: X must be a collection of point clouds; got a single ...
     """
-    if isinstance(X, np.ndarray):
-        if X.ndim == 2:
-            raise ValueError(
-                f"{input_name} must be a collection of point clouds (a list of "
-                f"(n_points, n_features) arrays or one (n_samples, n_points, "
-                f"n_features) array); got a single 2-D array of shape {X.shape}. "
-                f"To pass one point cloud, wrap it in a list: [{input_name}]."
-            )
-        if X.ndim != 3:
-            raise ValueError(
-                f"{input_name} as an array must be 3-D (n_samples, n_points, "
-                f"n_features); got {X.ndim}-D with shape {X.shape}."
-            )
-        X = list(X)
-    elif isinstance(X, (str, bytes)) or not hasattr(X, "__len__"):
-        raise TypeError(
-            f"{input_name} must be a list of (n_points, n_features) arrays; "
-            f"got {type(X).__name__}."
-        )
-    if len(X) == 0:
-        raise ValueError(f"{input_name} is an empty collection; need at least one.")
+    X = as_collection(
+        X,
+        samples="point clouds",
+        ndims=(3,),
+        one_sample={2: "2-D array (one point cloud)"},
+        input_name=input_name,
+    )
 
     clouds = []
     for i, cloud in enumerate(X):
         name = f"{input_name}[{i}]"
-        if np.ndim(cloud) != 2:
+        try:
+            ndim = np.ndim(cloud)
+        except ValueError:
+            raise ValueError(
+                f"{name} is ragged: its points have different numbers of coordinates."
+            ) from None
+        if ndim != 2:
             raise ValueError(
                 f"{name} must be a 2-D array (n_points, n_features); got "
                 f"{np.ndim(cloud)}-D with shape {np.shape(cloud)}."
@@ -316,3 +359,121 @@ def check_grid_fields(X, *, n_spatial_dims, channels="optional", input_name="X")
     if not had_channels:
         X = X[..., np.newaxis]
     return X, had_channels
+
+
+def _one_diagram(D, name):
+    """Validate one persistence diagram: a real (n_bars, 2) array, births finite."""
+    if np.iscomplexobj(D):
+        raise TypeError(f"{name} is complex; diagrams hold real filtration values.")
+    try:
+        D = np.asarray(D, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"{name} must be an (n_bars, 2) array of (birth, death) pairs; it "
+            f"could not be read as numbers ({exc})."
+        ) from exc
+    if D.size == 0:
+        return np.empty((0, 2))
+    if D.ndim != 2 or D.shape[1] != 2:
+        raise ValueError(
+            f"{name} must be an (n_bars, 2) array of (birth, death) pairs; got "
+            f"shape {D.shape}."
+        )
+    if np.isnan(D).any():
+        raise ValueError(f"{name} contains NaN; births and deaths must be numbers.")
+    if not np.isfinite(D[:, 0]).all():
+        raise ValueError(
+            f"{name} has an infinite birth; only deaths may be infinite "
+            f"(bars that never die)."
+        )
+    return D
+
+
+def _is_diagram_list(sample):
+    """Whether a sample is a sequence of diagrams (one per homology degree)."""
+    if isinstance(sample, np.ndarray) or not isinstance(sample, (list, tuple)):
+        return False
+    return (
+        len(sample) > 0
+        and all(
+            (isinstance(d, np.ndarray) and d.ndim == 2)
+            or (isinstance(d, (list, tuple)) and np.ndim(d) == 2)
+            or (isinstance(d, (list, tuple)) and len(d) == 0)
+            for d in sample
+        )
+        and not all(np.ndim(d) == 1 and len(d) == 2 for d in sample)
+    )
+
+
+def check_diagrams(X, *, n_degrees=None, input_name="X"):
+    """Validate a collection of persistence diagrams.
+
+    Parameters
+    ----------
+    X : list of array-like of shape (n_bars, 2), or list of list of such arrays
+        One entry per sample. An entry is either one diagram, an array of
+        ``(birth, death)`` pairs, or a list of diagrams, one per homology
+        degree, as returned by the persistence transformers of
+        :mod:`geomlearn.topology`. Deaths may be infinite (bars that never
+        die), births may not.
+    n_degrees : int, default=None
+        Required number of diagrams per sample, e.g. the one seen in ``fit``.
+        ``None`` accepts any number common to all samples.
+    input_name : str, default="X"
+        Name of the input in error messages.
+
+    Returns
+    -------
+    diagrams : list of list of ndarray of shape (n_bars, 2)
+        ``diagrams[i][k]`` is the ``float64`` diagram of degree position ``k``
+        of sample ``i``; a sample given as one diagram becomes a list of one.
+
+    Raises
+    ------
+    ValueError
+        If the collection is empty or is one diagram rather than a collection,
+        a diagram is not of shape (n_bars, 2), holds NaN or an infinite birth,
+        or samples hold different numbers of diagrams.
+    TypeError
+        If ``X`` is not a sequence, or a diagram does not hold real numbers.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from geomlearn.utils import check_diagrams
+    >>> dgms = check_diagrams([[np.array([[0.0, np.inf]]), np.empty((0, 2))]])
+    >>> len(dgms), len(dgms[0]), dgms[0][0].shape
+    (1, 2, (1, 2))
+    >>> check_diagrams(np.array([[0.0, 1.0], [0.5, 2.0]]))
+    Traceback (most recent call last):
+    ...
+    ValueError: X must be a collection of persistence diagrams; got a single ...
+    """
+    X = as_collection(
+        X,
+        samples="persistence diagrams",
+        ndims=(3,),
+        one_sample={2: "2-D array (one diagram)"},
+        input_name=input_name,
+    )
+
+    out = []
+    for i, sample in enumerate(X):
+        if _is_diagram_list(sample):
+            dgms = [
+                _one_diagram(d, f"{input_name}[{i}][{k}]") for k, d in enumerate(sample)
+            ]
+        else:
+            dgms = [_one_diagram(sample, f"{input_name}[{i}]")]
+        expected = (
+            n_degrees if n_degrees is not None else (len(out[0]) if out else None)
+        )
+        if expected is not None and len(dgms) != expected:
+            raise ValueError(
+                f"{input_name}[{i}] holds {len(dgms)} diagram(s) but {expected} "
+                f"were expected"
+                + (" (as seen in fit)" if n_degrees is not None else "")
+                + "; every sample needs one diagram per homology degree."
+            )
+        out.append(dgms)
+    return out

@@ -1,0 +1,168 @@
+"""What every persistence transformer shares: degrees, parallel map, tags."""
+
+from numbers import Integral
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from geomlearn.utils._optional import import_optional
+
+
+def check_homology_dimensions(homology_dimensions, *, name="homology_dimensions"):
+    """Return the requested homology degrees as a sorted tuple of distinct ints."""
+    dims = homology_dimensions
+    if isinstance(dims, Integral) and not isinstance(dims, bool):
+        dims = (dims,)
+    try:
+        dims = tuple(dims)
+    except TypeError:
+        raise TypeError(
+            f"{name} must be an int or a sequence of ints; got {homology_dimensions!r}."
+        ) from None
+    if (
+        len(dims) == 0
+        or not all(isinstance(d, Integral) and not isinstance(d, bool) for d in dims)
+        or min(dims) < 0
+    ):
+        raise ValueError(
+            f"{name} must be a non-empty sequence of non-negative ints; got "
+            f"{homology_dimensions!r}."
+        )
+    if len(set(dims)) != len(dims):
+        raise ValueError(f"{name} has repeated degrees: {homology_dimensions!r}.")
+    return tuple(sorted(int(d) for d in dims))
+
+
+def check_coeff(coeff):
+    """Check that the coefficient field Z/pZ has a prime p; return p."""
+    if (
+        not isinstance(coeff, Integral)
+        or isinstance(coeff, bool)
+        or coeff < 2
+        or any(coeff % q == 0 for q in range(2, int(coeff**0.5) + 1))
+    ):
+        raise ValueError(f"coeff must be a prime number; got {coeff!r}.")
+    return int(coeff)
+
+
+def empty_diagram():
+    return np.empty((0, 2), dtype=np.float64)
+
+
+def as_diagram(bars):
+    """Bars from a backend as a C-contiguous float64 (n_bars, 2) array."""
+    bars = np.asarray(bars, dtype=np.float64).reshape(-1, 2)
+    return np.ascontiguousarray(bars[bars[:, 0] != bars[:, 1]])
+
+
+class CollectionTransformerMixin(TransformerMixin):
+    """A transformer over collections of samples (not a 2-D feature matrix).
+
+    Subclasses implement ``_validate_collection(X, fitting)`` returning a list of
+    validated samples and ``_transform_one(sample)``. ``transform`` maps the
+    samples through joblib with ``n_jobs``; the backends we call release the GIL,
+    so threads are preferred, and a ``joblib.parallel_backend`` context (dask,
+    ray) takes over when the user sets one.
+    """
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # The input is a collection (list of clouds, images, graphs or
+        # diagrams), not an (n_samples, n_features) matrix; scikit-learn's
+        # generic checks do not apply and geomlearn's collection kit runs
+        # instead (tests/test_common.py).
+        tags.input_tags.two_d_array = False
+        tags.input_tags.three_d_array = True
+        tags.target_tags.required = False
+        return tags
+
+    def _map(self, function, items):
+        items = list(items)
+        n_jobs = getattr(self, "n_jobs", None)
+        if n_jobs in (None, 1) or len(items) < 2:
+            return [function(item) for item in items]
+        return Parallel(n_jobs=n_jobs, prefer="threads")(
+            delayed(function)(item) for item in items
+        )
+
+    def transform(self, X):
+        """Compute the output of every sample of the collection.
+
+        Parameters
+        ----------
+        X : list
+            The collection, in the format the class documents.
+
+        Returns
+        -------
+        Xt : list
+            One output per sample, in the order of ``X``.
+        """
+        check_is_fitted(self)
+        samples = self._validate_collection(X, fitting=False)
+        return self._map(self._transform_one, samples)
+
+    def fit_transform(self, X, y=None):
+        """Fit to ``X`` and return its transform.
+
+        Parameters
+        ----------
+        X : list
+            The collection, in the format the class documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        Xt : list
+            One output per sample, in the order of ``X``.
+        """
+        return self.fit(X, y).transform(X)
+
+
+class PersistenceTransformer(CollectionTransformerMixin, BaseEstimator):
+    """Base of the transformers from samples to persistence diagrams."""
+
+    def _check_common(self):
+        self.homology_dimensions_ = check_homology_dimensions(self.homology_dimensions)
+        self.coeff_ = check_coeff(self.coeff)
+        if self.n_jobs is not None and (
+            not isinstance(self.n_jobs, Integral) or isinstance(self.n_jobs, bool)
+        ):
+            raise TypeError(f"n_jobs must be an int or None; got {self.n_jobs!r}.")
+
+    def fit(self, X, y=None):
+        """Check the parameters and the collection; nothing is learned.
+
+        Parameters
+        ----------
+        X : list
+            The collection, in the format the class documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted transformer.
+        """
+        self._check_common()
+        self._check_params()
+        self._validate_collection(X, fitting=True)
+        return self
+
+    def _check_params(self):
+        """Validate the class-specific parameters (set fitted attributes)."""
+
+    def _select(self, diagrams_by_degree):
+        """Diagrams for the requested degrees, empty where the backend gave none."""
+        return [
+            as_diagram(diagrams_by_degree.get(d, empty_diagram()))
+            for d in self.homology_dimensions_
+        ]
+
+
+def gudhi_module(caller):
+    return import_optional("gudhi", extra="tda", caller=caller)

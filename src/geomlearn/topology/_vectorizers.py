@@ -1,0 +1,519 @@
+"""Vectorizations of persistence diagrams: images, landscapes, curves, entropy.
+
+Each maps a collection of diagrams to an ``(n_samples, n_features)`` array,
+the features of each homology degree side by side, so that the output feeds
+any scikit-learn model. ``fit`` learns only the ranges of the training
+diagrams (per degree); ``transform`` is pure.
+"""
+
+import numpy as np
+
+from geomlearn.topology._diagram_base import (
+    DiagramVectorizer,
+    check_positive_int,
+    check_positive_real,
+    check_range,
+    finite_range,
+    widen,
+)
+
+__all__ = [
+    "BettiCurve",
+    "PersistenceEntropy",
+    "PersistenceImage",
+    "PersistenceLandscape",
+    "PersistenceSilhouette",
+]
+
+
+def _intervals(dgm):
+    """Lower and upper ends of each bar (births above deaths in superlevel)."""
+    return np.minimum(dgm[:, 0], dgm[:, 1]), np.maximum(dgm[:, 0], dgm[:, 1])
+
+
+def _tents(dgm, grid):
+    """Tent function of each bar on the grid: shape (len(grid), n_bars)."""
+    lo, hi = _intervals(dgm)
+    return np.maximum(
+        0.0, np.minimum(grid[:, None] - lo[None, :], hi[None, :] - grid[:, None])
+    )
+
+
+class _GridVectorizer(DiagramVectorizer):
+    """A function of the filtration value, sampled on a regular grid."""
+
+    def _check_params(self):
+        super()._check_params()
+        check_positive_int(self.resolution, "resolution")
+        check_range(self.sample_range, "sample_range")
+
+    def _fit_degree(self, k, diagrams):
+        if k == 0:
+            self.grids_ = []
+        r = check_range(self.sample_range, "sample_range")
+        if r is None:
+            r = tuple(self.value_range_[k])
+        self.grids_.append(np.linspace(r[0], r[1], self.resolution))
+
+
+class PersistenceLandscape(_GridVectorizer):
+    """Persistence landscapes sampled on a regular grid.
+
+    Each bar ``[b, d]`` defines the tent ``t -> max(0, min(t - b, d - t))``;
+    the ``k``-th landscape ``lambda_k(t)`` is the ``k``-th largest tent value
+    at ``t`` (Bubenik, 2015). The output holds ``n_layers`` landscapes of
+    ``resolution`` samples per homology degree.
+
+    Parameters
+    ----------
+    n_layers : int, default=5
+        Number of landscapes ``lambda_1, ..., lambda_n_layers``.
+    resolution : int, default=100
+        Number of samples of each landscape.
+    sample_range : tuple of float, default=None
+        ``(low, high)`` interval of the samples. ``None`` uses, per degree,
+        the range of finite values of the training diagrams.
+    infinite : {"clip", "drop"}, default="clip"
+        Bars that never die end at the top of the fitted value range
+        (``"clip"``) or are removed (``"drop"``).
+
+    Attributes
+    ----------
+    n_degrees_ : int
+        Number of diagrams (homology degrees) per sample.
+    value_range_ : ndarray of shape (n_degrees, 2)
+        Smallest and largest finite value seen in ``fit``, per degree.
+    grids_ : list of ndarray of shape (resolution,)
+        The sample points, per degree.
+
+    Notes
+    -----
+    Stability: for each layer, ``sup_t |lambda_k(D)(t) - lambda_k(D')(t)|`` is
+    at most the bottleneck distance between ``D`` and ``D'`` (with the
+    sup-norm between points), so the largest absolute difference between two
+    output rows is at most the largest bottleneck distance over degrees. The
+    tests check this bound on perturbed diagrams. gudhi's ``Landscape``
+    multiplies by sqrt(2); ours is the textbook scale.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from geomlearn.topology import PersistenceLandscape
+    >>> dgm = np.array([[0.0, 2.0], [1.0, 2.0]])
+    >>> landscape = PersistenceLandscape(n_layers=2, resolution=5, sample_range=(0, 2))
+    >>> landscape.fit_transform([dgm]).reshape(2, 5)
+    array([[0. , 0.5, 1. , 0.5, 0. ],
+           [0. , 0. , 0. , 0.5, 0. ]])
+    """
+
+    def __init__(
+        self, n_layers=5, *, resolution=100, sample_range=None, infinite="clip"
+    ):
+        self.n_layers = n_layers
+        self.resolution = resolution
+        self.sample_range = sample_range
+        self.infinite = infinite
+
+    def _check_params(self):
+        super()._check_params()
+        check_positive_int(self.n_layers, "n_layers")
+
+    def _n_features_degree(self, k):
+        return self.n_layers * self.resolution
+
+    def _vectorize(self, k, dgm):
+        grid = self.grids_[k]
+        out = np.zeros((self.n_layers, grid.shape[0]))
+        if dgm.shape[0] == 0:
+            return out.ravel()
+        tents = _tents(dgm, grid)
+        n = tents.shape[1]
+        if n > self.n_layers:
+            tents = np.partition(tents, n - self.n_layers, axis=1)[
+                :, n - self.n_layers :
+            ]
+        top = -np.sort(-tents, axis=1).T  # (layers, grid), largest first
+        out[: top.shape[0]] = top
+        return out.ravel()
+
+
+class PersistenceSilhouette(_GridVectorizer):
+    """Persistence silhouettes: power-weighted averages of the bars' tents.
+
+    ``phi(t) = sum_j w_j tent_j(t) / sum_j w_j`` with ``w_j = |d_j - b_j| **
+    power`` (Chazal et al., 2014). A large ``power`` stresses long bars, a
+    small one the many short ones. An empty diagram gives zeros.
+
+    Parameters
+    ----------
+    power : float, default=1.0
+        Exponent of the bar length in the weights (0 weighs bars equally).
+    resolution : int, default=100
+        Number of samples.
+    sample_range : tuple of float, default=None
+        ``(low, high)`` interval of the samples; ``None`` learns it per degree.
+    infinite : {"clip", "drop"}, default="clip"
+        How bars that never die are treated (see :class:`PersistenceLandscape`).
+
+    Attributes
+    ----------
+    n_degrees_ : int
+        Number of diagrams (homology degrees) per sample.
+    value_range_ : ndarray of shape (n_degrees, 2)
+        Smallest and largest finite value seen in ``fit``, per degree.
+    grids_ : list of ndarray of shape (resolution,)
+        The sample points, per degree.
+
+    Notes
+    -----
+    The normalisation by the total weight makes the silhouette a weighted
+    average, not a Lipschitz function of the diagram: no stability constant
+    is claimed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from geomlearn.topology import PersistenceSilhouette
+    >>> dgm = np.array([[0.0, 2.0], [1.0, 2.0]])
+    >>> sil = PersistenceSilhouette(resolution=5, sample_range=(0, 2))
+    >>> sil.fit_transform([dgm]).round(3)
+    array([[0.   , 0.333, 0.667, 0.5  , 0.   ]])
+    """
+
+    def __init__(
+        self, power=1.0, *, resolution=100, sample_range=None, infinite="clip"
+    ):
+        self.power = power
+        self.resolution = resolution
+        self.sample_range = sample_range
+        self.infinite = infinite
+
+    def _check_params(self):
+        super()._check_params()
+        if not isinstance(self.power, (int, float)) or isinstance(self.power, bool):
+            raise TypeError(f"power must be a number; got {self.power!r}.")
+        if not np.isfinite(self.power) or self.power < 0:
+            raise ValueError(f"power must be finite and >= 0; got {self.power!r}.")
+
+    def _n_features_degree(self, k):
+        return self.resolution
+
+    def _vectorize(self, k, dgm):
+        grid = self.grids_[k]
+        lo, hi = _intervals(dgm)
+        length = hi - lo
+        keep = length > 0
+        if not keep.any():
+            return np.zeros(grid.shape[0])
+        weights = length[keep] ** self.power
+        return _tents(dgm[keep], grid) @ (weights / weights.sum())
+
+
+class BettiCurve(_GridVectorizer):
+    """Betti curves: the number of bars alive at each filtration value.
+
+    ``beta(t) = #{bars [b, d) with b <= t < d}``, sampled on a regular grid;
+    for a sublevel filtration it is the Betti number of ``{f <= t}``.
+
+    Parameters
+    ----------
+    resolution : int, default=100
+        Number of samples.
+    sample_range : tuple of float, default=None
+        ``(low, high)`` interval of the samples; ``None`` learns it per degree.
+    infinite : {"clip", "drop"}, default="clip"
+        Bars that never die count up to the end of the grid (``"clip"``) or
+        are not counted (``"drop"``).
+
+    Attributes
+    ----------
+    n_degrees_ : int
+        Number of diagrams (homology degrees) per sample.
+    value_range_ : ndarray of shape (n_degrees, 2)
+        Smallest and largest finite value seen in ``fit``, per degree.
+    grids_ : list of ndarray of shape (resolution,)
+        The sample points, per degree.
+
+    Notes
+    -----
+    Betti curves count bars regardless of their length, so a tiny
+    perturbation that creates many short bars changes them a lot: they are
+    not stable, and no constant is claimed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from geomlearn.topology import BettiCurve
+    >>> dgm = np.array([[0.0, 2.0], [1.0, np.inf]])
+    >>> BettiCurve(resolution=4, sample_range=(0, 3)).fit_transform([dgm])
+    array([[1., 2., 1., 1.]])
+    """
+
+    def __init__(self, *, resolution=100, sample_range=None, infinite="clip"):
+        self.resolution = resolution
+        self.sample_range = sample_range
+        self.infinite = infinite
+
+    def _finite(self, dgm, k):
+        if self.infinite == "clip":
+            return dgm  # an infinite bar is counted everywhere after its birth
+        return super()._finite(dgm, k)
+
+    def _n_features_degree(self, k):
+        return self.resolution
+
+    def _vectorize(self, k, dgm):
+        grid = self.grids_[k]
+        lo, hi = _intervals(dgm)  # a superlevel bar with death -inf: lo = -inf
+        alive = (lo[None, :] <= grid[:, None]) & (grid[:, None] < hi[None, :])
+        return alive.sum(axis=1).astype(np.float64)
+
+
+class PersistenceEntropy(DiagramVectorizer):
+    """Persistence entropy: the Shannon entropy of the bar lengths.
+
+    ``E = -sum_j p_j log p_j`` with ``p_j = l_j / sum_i l_i`` the share of bar
+    ``j`` in the total length (Rucco et al., 2016). One number per homology
+    degree: high when many bars of similar length, low when one bar dominates.
+    An empty diagram has entropy 0.
+
+    Parameters
+    ----------
+    normalize : bool, default=False
+        Divide by ``log(n_bars)``, the entropy of ``n_bars`` equal bars, so
+        that the value lies in [0, 1] whatever the number of bars.
+    infinite : {"clip", "drop"}, default="clip"
+        Bars that never die end at the top of the fitted value range
+        (``"clip"``) or are removed (``"drop"``).
+
+    Attributes
+    ----------
+    n_degrees_ : int
+        Number of diagrams (homology degrees) per sample.
+    value_range_ : ndarray of shape (n_degrees, 2)
+        Smallest and largest finite value seen in ``fit``, per degree.
+
+    Notes
+    -----
+    Short bars near the diagonal change the entropy by an amount that does
+    not vanish with their length; no stability constant is claimed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from geomlearn.topology import PersistenceEntropy
+    >>> dgm = np.array([[0.0, 1.0], [0.0, 1.0]])
+    >>> PersistenceEntropy().fit_transform([dgm]).round(4)  # log(2)
+    array([[0.6931]])
+    """
+
+    def __init__(self, *, normalize=False, infinite="clip"):
+        self.normalize = normalize
+        self.infinite = infinite
+
+    def _check_params(self):
+        super()._check_params()
+        if not isinstance(self.normalize, (bool, np.bool_)):
+            raise TypeError(f"normalize must be a bool; got {self.normalize!r}.")
+
+    def _n_features_degree(self, k):
+        return 1
+
+    def _vectorize(self, k, dgm):
+        lo, hi = _intervals(dgm)
+        length = hi - lo
+        length = length[length > 0]
+        if length.size == 0:
+            return np.zeros(1)
+        p = length / length.sum()
+        entropy = float(-(p * np.log(p)).sum())
+        if self.normalize:
+            entropy = entropy / np.log(length.size) if length.size > 1 else 0.0
+        return np.array([entropy])
+
+
+_WEIGHTS = ("linear", "constant")
+
+
+class PersistenceImage(DiagramVectorizer):
+    """Persistence images: diagrams as Gaussian-smoothed weighted densities.
+
+    Each bar becomes the point ``(birth, persistence)``, with ``persistence =
+    |death - birth|``; the image is the weighted sum of Gaussians of standard
+    deviation ``bandwidth`` centred on those points, sampled at the pixel
+    centres of a ``resolution`` grid (Adams et al., 2017). Rows of an image
+    run along persistence, columns along birth; each image is flattened
+    row-major, degrees side by side.
+
+    Parameters
+    ----------
+    bandwidth : float, default=None
+        Standard deviation of the Gaussians, in filtration units. ``None``
+        takes, per degree, the pixel height (persistence range / resolution).
+    resolution : tuple of int, default=(20, 20)
+        Number of pixels along birth and along persistence.
+    weight : {"linear", "constant"} or callable, default="linear"
+        Weight of each point. ``"linear"`` is ``min(persistence / p_max, 1)``
+        with ``p_max`` the largest training persistence, so bars near the
+        diagonal fade out and the image is stable; ``"constant"`` gives every
+        bar weight 1 (not stable: short bars count fully). A callable gets
+        the arrays ``(birth, persistence)`` and returns the weights.
+    im_range : tuple of float, default=None
+        ``(birth_low, birth_high, persistence_low, persistence_high)``. ``None``
+        learns, per degree, the birth range and ``[0, max persistence]`` of
+        the training diagrams.
+    infinite : {"clip", "drop"}, default="clip"
+        Bars that never die end at the top of the fitted value range
+        (``"clip"``) or are removed (``"drop"``).
+
+    Attributes
+    ----------
+    n_degrees_ : int
+        Number of diagrams (homology degrees) per sample.
+    value_range_ : ndarray of shape (n_degrees, 2)
+        Smallest and largest finite value seen in ``fit``, per degree.
+    im_ranges_ : ndarray of shape (n_degrees, 4)
+        The image ranges used, per degree.
+    bandwidths_ : ndarray of shape (n_degrees,)
+        The Gaussian standard deviation used, per degree.
+
+    Notes
+    -----
+    Stability with ``weight="linear"``: for diagrams ``D`` and ``D'`` of one
+    degree, the largest pixel difference is at most
+    ``C * W1(D, D')``, with ``W1`` the 1-Wasserstein distance (sup-norm
+    between points) and ``C = sqrt(5) / (2 pi s^2) * (1 / p_max + exp(-1/2) / s)``,
+    ``s`` the bandwidth: each matched pair moves its Gaussian by at most its
+    distance times the weight's and the Gaussian's Lipschitz constants, and
+    the change of coordinates to ``(birth, persistence)`` stretches distances
+    by at most ``sqrt(5)``. The tests check this bound.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from geomlearn.topology import PersistenceImage
+    >>> dgms = [np.array([[0.0, 1.0], [0.5, 3.0]]), np.array([[0.2, 2.0]])]
+    >>> images = PersistenceImage(resolution=(10, 10)).fit_transform(dgms)
+    >>> images.shape
+    (2, 100)
+    """
+
+    def __init__(
+        self,
+        bandwidth=None,
+        *,
+        resolution=(20, 20),
+        weight="linear",
+        im_range=None,
+        infinite="clip",
+    ):
+        self.bandwidth = bandwidth
+        self.resolution = resolution
+        self.weight = weight
+        self.im_range = im_range
+        self.infinite = infinite
+
+    def _check_params(self):
+        super()._check_params()
+        check_positive_real(self.bandwidth, "bandwidth", allow_none=True)
+        try:
+            nb, npers = self.resolution
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"resolution must be a pair of positive ints; got {self.resolution!r}."
+            ) from None
+        check_positive_int(nb, "resolution[0]")
+        check_positive_int(npers, "resolution[1]")
+        if not callable(self.weight) and self.weight not in _WEIGHTS:
+            raise ValueError(
+                f"weight must be one of {list(_WEIGHTS)} or a callable; got "
+                f"{self.weight!r}."
+            )
+        if self.im_range is not None:
+            try:
+                b0, b1, p0, p1 = (float(v) for v in self.im_range)
+            except (TypeError, ValueError):
+                raise ValueError(
+                    "im_range must be None or (birth_low, birth_high, "
+                    f"persistence_low, persistence_high); got {self.im_range!r}."
+                ) from None
+            if not (np.isfinite([b0, b1, p0, p1]).all() and b0 < b1 and p0 < p1):
+                raise ValueError(
+                    f"im_range must be finite with low < high on each axis; got "
+                    f"{self.im_range!r}."
+                )
+
+    def _fit_degree(self, k, diagrams):
+        if k == 0:
+            self.im_ranges_ = np.zeros((self.n_degrees_, 4))
+            self.bandwidths_ = np.zeros(self.n_degrees_)
+            self.max_persistence_ = np.zeros(self.n_degrees_)
+        bp = [self._birth_persistence(d) for d in diagrams]
+        births = finite_range([b[:, :1] for b in bp])
+        pers = finite_range([b[:, 1:] for b in bp])
+        p_max = pers[1] if pers is not None and pers[1] > 0 else 1.0
+        self.max_persistence_[k] = p_max
+        if self.im_range is not None:
+            self.im_ranges_[k] = [float(v) for v in self.im_range]
+        else:
+            b_lo, b_hi = births if births is not None else (0.0, 0.0)
+            b_lo, b_hi = widen(b_lo, b_hi, p_max)
+            self.im_ranges_[k] = [b_lo, b_hi, 0.0, p_max]
+        if self.bandwidth is None:
+            p_lo, p_hi = self.im_ranges_[k, 2:]
+            self.bandwidths_[k] = (p_hi - p_lo) / self.resolution[1]
+        else:
+            self.bandwidths_[k] = float(self.bandwidth)
+
+    @staticmethod
+    def _birth_persistence(dgm):
+        return np.c_[dgm[:, 0], np.abs(dgm[:, 1] - dgm[:, 0])]
+
+    def _n_features_degree(self, k):
+        return self.resolution[0] * self.resolution[1]
+
+    def _weights(self, k, points):
+        if callable(self.weight):
+            w = np.asarray(self.weight(points[:, 0], points[:, 1]), dtype=np.float64)
+            if w.shape != (points.shape[0],):
+                raise ValueError(
+                    f"weight returned shape {w.shape}; one weight per bar "
+                    f"({points.shape[0]},) is needed."
+                )
+            return w
+        if self.weight == "constant":
+            return np.ones(points.shape[0])
+        return np.minimum(points[:, 1] / self.max_persistence_[k], 1.0)
+
+    def pixel_centers(self, k=0):
+        """Birth and persistence coordinates of the pixel centres.
+
+        Parameters
+        ----------
+        k : int, default=0
+            Position of the homology degree in the samples.
+
+        Returns
+        -------
+        births : ndarray of shape (resolution[0],)
+            Column coordinates.
+        persistences : ndarray of shape (resolution[1],)
+            Row coordinates.
+        """
+        b0, b1, p0, p1 = self.im_ranges_[k]
+        return (
+            np.linspace(b0, b1, self.resolution[0]),
+            np.linspace(p0, p1, self.resolution[1]),
+        )
+
+    def _vectorize(self, k, dgm):
+        births, pers = self.pixel_centers(k)
+        if dgm.shape[0] == 0:
+            return np.zeros(births.size * pers.size)
+        points = self._birth_persistence(dgm)
+        w = self._weights(k, points)
+        s = self.bandwidths_[k]
+        gb = np.exp(-((births[None, :] - points[:, :1]) ** 2) / (2 * s * s))  # (n, B)
+        gp = np.exp(-((pers[None, :] - points[:, 1:]) ** 2) / (2 * s * s))  # (n, P)
+        image = np.einsum("n,np,nb->pb", w, gp, gb) / (2 * np.pi * s * s)
+        return image.ravel()

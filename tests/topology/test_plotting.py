@@ -1,0 +1,50 @@
+"""Plots draw what the diagrams hold."""
+
+import numpy as np
+import pytest
+
+from geomlearn.topology import plot_barcode, plot_betti_curve, plot_diagram
+
+plt = pytest.importorskip("matplotlib.pyplot")
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+DGMS = [np.array([[0.0, 1.0], [0.0, 0.5], [0.0, np.inf]]), np.array([[0.3, 0.9]])]
+
+
+def test_plot_diagram_draws_every_bar_and_the_infinity_line():
+    ax = plot_diagram(DGMS, labels=["H0", "H1"], title="t")
+    offsets = [c.get_offsets() for c in ax.collections]
+    assert [len(o) for o in offsets] == [3, 1]
+    top = ax.get_lines()[0].get_ydata().max()
+    assert np.isclose(offsets[0][2, 1], top)  # the infinite bar sits on the top line
+    assert ax.get_title() == "t"
+    assert any(t.get_text().strip() == "inf" for t in ax.texts)
+
+
+def test_plot_barcode_one_segment_per_bar():
+    ax = plot_barcode(DGMS)
+    segments = [len(c.get_segments()) for c in ax.collections]
+    assert segments == [3, 1]
+    ax = plot_barcode(DGMS, max_bars=1)
+    assert [len(c.get_segments()) for c in ax.collections] == [1, 1]
+
+
+def test_plot_betti_curve_counts_bars():
+    ax = plot_betti_curve(DGMS, resolution=11)
+    y0 = ax.get_lines()[0].get_ydata()
+    assert y0[0] == 3
+    assert y0[-1] == 1
+    assert len(ax.get_lines()) == 2
+
+
+def test_plot_superlevel_and_bad_labels():
+    ax = plot_diagram(np.array([[3.0, 1.0], [2.0, -np.inf]]))
+    assert any(t.get_text().strip() == "-inf" for t in ax.texts)
+    with pytest.raises(ValueError, match="labels"):
+        plot_diagram(DGMS, labels=["only one"])
