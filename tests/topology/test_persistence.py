@@ -248,7 +248,7 @@ def test_rips_bad_distance_matrices(D, match):
         ({"homology_dimensions": ()}, "non-empty"),
         ({"homology_dimensions": (0, 0)}, "repeated"),
         ({"homology_dimensions": (-1,)}, "non-negative"),
-        ({"max_edge_length": 0.0}, "positive"),
+        ({"max_edge_length": 0.0}, "max_edge_length"),
         ({"metric": "no-such-metric"}, "metric"),
         ({"backend": "giotto"}, "backend"),
         ({"n_landmarks": 0}, "n_landmarks"),
@@ -445,5 +445,5 @@ def test_time_delay_bad_input():
         TimeDelayEmbedding(dimension=5, delay=3).fit([np.zeros(10)])
     with pytest.raises(ValueError, match="channels"):
         TimeDelayEmbedding().fit([np.zeros((10, 2)), np.zeros((10, 3))])
-    with pytest.raises(ValueError, match="positive"):
+    with pytest.raises(ValueError, match="delay"):
         TimeDelayEmbedding(delay=0).fit([np.zeros(10)])

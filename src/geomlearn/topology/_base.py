@@ -8,6 +8,15 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from geomlearn.utils._optional import import_optional
+from geomlearn.utils._param_validation import Integral as _Integral
+from geomlearn.utils._param_validation import Interval, _fit_context
+
+#: constraints every persistence transformer shares
+COMMON_CONSTRAINTS = {
+    "homology_dimensions": [Interval(_Integral, 0, None, closed="left"), "array-like"],
+    "coeff": [Interval(_Integral, 2, None, closed="left")],
+    "n_jobs": [_Integral, None],
+}
 
 
 def check_homology_dimensions(homology_dimensions, *, name="homology_dimensions"):
@@ -125,14 +134,7 @@ class CollectionTransformerMixin(TransformerMixin):
 class PersistenceTransformer(CollectionTransformerMixin, BaseEstimator):
     """Base of the transformers from samples to persistence diagrams."""
 
-    def _check_common(self):
-        self.homology_dimensions_ = check_homology_dimensions(self.homology_dimensions)
-        self.coeff_ = check_coeff(self.coeff)
-        if self.n_jobs is not None and (
-            not isinstance(self.n_jobs, Integral) or isinstance(self.n_jobs, bool)
-        ):
-            raise TypeError(f"n_jobs must be an int or None; got {self.n_jobs!r}.")
-
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check the parameters and the collection; nothing is learned.
 
@@ -148,7 +150,8 @@ class PersistenceTransformer(CollectionTransformerMixin, BaseEstimator):
         self : object
             The fitted transformer.
         """
-        self._check_common()
+        self.homology_dimensions_ = check_homology_dimensions(self.homology_dimensions)
+        self.coeff_ = check_coeff(self.coeff)
         self._check_params()
         self._validate_collection(X, fitting=True)
         return self

@@ -12,35 +12,24 @@ end (the largest finite value seen in ``fit`` for death ``inf``, the smallest
 for ``-inf``), ``"drop"`` removes them.
 """
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from geomlearn.topology._base import CollectionTransformerMixin
+from geomlearn.utils._param_validation import StrOptions, _fit_context
 from geomlearn.utils.validation import check_diagrams
 
 INFINITE_OPTIONS = ("clip", "drop")
+INFINITE_CONSTRAINT = [StrOptions(set(INFINITE_OPTIONS))]
 
 
 def check_positive_int(value, name):
     if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
         raise ValueError(f"{name} must be a positive int; got {value!r}.")
     return int(value)
-
-
-def check_positive_real(value, name, *, allow_none=False):
-    if value is None and allow_none:
-        return None
-    if (
-        not isinstance(value, Real)
-        or isinstance(value, bool)
-        or not np.isfinite(value)
-        or value <= 0
-    ):
-        raise ValueError(f"{name} must be a positive finite number; got {value!r}.")
-    return float(value)
 
 
 def check_range(value, name):
@@ -86,15 +75,12 @@ class DiagramTransformer(CollectionTransformerMixin, BaseEstimator):
     """
 
     def _check_params(self):
-        if self.infinite not in INFINITE_OPTIONS:
-            raise ValueError(
-                f"infinite must be one of {list(INFINITE_OPTIONS)}; got "
-                f"{self.infinite!r}."
-            )
+        """Validate what the constraints cannot express (default: nothing)."""
 
     def _validate_collection(self, X, fitting):
         return check_diagrams(X, n_degrees=None if fitting else self.n_degrees_)
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Learn the ranges of the training diagrams, per homology degree.
 

@@ -12,11 +12,8 @@ from joblib import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
 from geomlearn.topology import _diagram_kernels as dk
-from geomlearn.topology._diagram_base import (
-    DiagramTransformer,
-    check_positive_int,
-    check_positive_real,
-)
+from geomlearn.topology._diagram_base import INFINITE_CONSTRAINT, DiagramTransformer
+from geomlearn.utils._param_validation import Integral, Interval, Real
 
 __all__ = ["PersistenceScaleSpaceKernel", "SlicedWassersteinKernel"]
 
@@ -62,11 +59,6 @@ class _GramTransformer(DiagramTransformer):
             for k in range(self.n_degrees_)
         ]
         return self._gram(by_degree)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.pairwise = False
-        return tags
 
 
 class SlicedWassersteinKernel(_GramTransformer):
@@ -125,16 +117,18 @@ class SlicedWassersteinKernel(_GramTransformer):
     1.0
     """
 
+    _parameter_constraints = {
+        "n_directions": [Interval(Integral, 1, None, closed="left")],
+        "bandwidth": [Interval(Real, 0, None, closed="neither")],
+        "infinite": INFINITE_CONSTRAINT,
+        "n_jobs": [Integral, None],
+    }
+
     def __init__(self, n_directions=10, *, bandwidth=1.0, infinite="clip", n_jobs=None):
         self.n_directions = n_directions
         self.bandwidth = bandwidth
         self.infinite = infinite
         self.n_jobs = n_jobs
-
-    def _check_params(self):
-        super()._check_params()
-        check_positive_int(self.n_directions, "n_directions")
-        check_positive_real(self.bandwidth, "bandwidth")
 
     def _prepare_train(self):
         self._lines = dk.directions(self.n_directions)
@@ -235,14 +229,16 @@ class PersistenceScaleSpaceKernel(_GramTransformer):
     ((3, 3), True)
     """
 
+    _parameter_constraints = {
+        "bandwidth": [Interval(Real, 0, None, closed="neither")],
+        "infinite": INFINITE_CONSTRAINT,
+        "n_jobs": [Integral, None],
+    }
+
     def __init__(self, bandwidth=1.0, *, infinite="clip", n_jobs=None):
         self.bandwidth = bandwidth
         self.infinite = infinite
         self.n_jobs = n_jobs
-
-    def _check_params(self):
-        super()._check_params()
-        check_positive_real(self.bandwidth, "bandwidth")
 
     def _prepare_train(self):
         self._train_flat = [dk.flatten(d) for d in self.train_diagrams_]

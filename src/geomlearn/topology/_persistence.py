@@ -18,8 +18,14 @@ import numpy as np
 from scipy import sparse
 from scipy.spatial.distance import cdist, pdist, squareform
 
-from geomlearn.topology._base import PersistenceTransformer, empty_diagram, gudhi_module
+from geomlearn.topology._base import (
+    COMMON_CONSTRAINTS,
+    PersistenceTransformer,
+    empty_diagram,
+    gudhi_module,
+)
 from geomlearn.utils._optional import import_optional
+from geomlearn.utils._param_validation import Interval, StrOptions
 from geomlearn.utils.validation import (
     as_collection,
     check_distance_matrix,
@@ -35,12 +41,6 @@ __all__ = [
 ]
 
 _FILTRATIONS = ("sublevel", "superlevel")
-
-
-def _check_choice(value, name, choices):
-    if not isinstance(value, str) or value not in choices:
-        raise ValueError(f"{name} must be one of {list(choices)}; got {value!r}.")
-    return value
 
 
 def _nonzero(bars):
@@ -182,6 +182,14 @@ class RipsPersistence(PersistenceTransformer):
     array([[0.16, 1.78]])
     """
 
+    _parameter_constraints = {
+        **COMMON_CONSTRAINTS,
+        "metric": [str],
+        "max_edge_length": [Interval(Real, 0, None, closed="right")],
+        "n_landmarks": [Interval(Integral, 1, None, closed="left"), None],
+        "backend": [StrOptions({"auto", "gudhi", "ripser"})],
+    }
+
     def __init__(
         self,
         homology_dimensions=(0, 1),
@@ -202,8 +210,6 @@ class RipsPersistence(PersistenceTransformer):
         self.n_jobs = n_jobs
 
     def _check_params(self):
-        if not isinstance(self.metric, str):
-            raise TypeError(f"metric must be a string; got {self.metric!r}.")
         if self.metric != "precomputed":
             try:
                 pdist(np.zeros((2, 1)), metric=self.metric)
@@ -212,25 +218,7 @@ class RipsPersistence(PersistenceTransformer):
                     f"metric {self.metric!r} is neither 'precomputed' nor a "
                     f"metric of scipy.spatial.distance.pdist."
                 ) from None
-        if (
-            not isinstance(self.max_edge_length, Real)
-            or isinstance(self.max_edge_length, bool)
-            or np.isnan(self.max_edge_length)
-            or self.max_edge_length <= 0
-        ):
-            raise ValueError(
-                f"max_edge_length must be a positive number (inf for no limit); "
-                f"got {self.max_edge_length!r}."
-            )
-        if self.n_landmarks is not None and (
-            not isinstance(self.n_landmarks, Integral)
-            or isinstance(self.n_landmarks, bool)
-            or self.n_landmarks < 1
-        ):
-            raise ValueError(
-                f"n_landmarks must be a positive int or None; got {self.n_landmarks!r}."
-            )
-        backend = _check_choice(self.backend, "backend", ("auto", "gudhi", "ripser"))
+        backend = self.backend
         if backend == "auto":
             try:
                 gudhi_module(type(self).__name__)
@@ -349,6 +337,8 @@ class AlphaPersistence(PersistenceTransformer):
     array([0.181, 0.956])
     """
 
+    _parameter_constraints = {**COMMON_CONSTRAINTS, "squared": ["boolean"]}
+
     def __init__(
         self, homology_dimensions=(0, 1), *, squared=False, coeff=2, n_jobs=None
     ):
@@ -358,8 +348,6 @@ class AlphaPersistence(PersistenceTransformer):
         self.n_jobs = n_jobs
 
     def _check_params(self):
-        if not isinstance(self.squared, (bool, np.bool_)):
-            raise TypeError(f"squared must be a bool; got {self.squared!r}.")
         gudhi_module(type(self).__name__)
 
     def _validate_collection(self, X, fitting):
@@ -442,6 +430,12 @@ class CubicalPersistence(PersistenceTransformer):
     ([[0.0, inf]], [[0.0, 1.0]])
     """
 
+    _parameter_constraints = {
+        **COMMON_CONSTRAINTS,
+        "filtration": [StrOptions(set(_FILTRATIONS))],
+        "cells": [StrOptions({"top", "vertices"})],
+    }
+
     def __init__(
         self,
         homology_dimensions=(0, 1),
@@ -458,8 +452,6 @@ class CubicalPersistence(PersistenceTransformer):
         self.n_jobs = n_jobs
 
     def _check_params(self):
-        _check_choice(self.filtration, "filtration", _FILTRATIONS)
-        _check_choice(self.cells, "cells", ("top", "vertices"))
         gudhi_module(type(self).__name__)
 
     def _validate_collection(self, X, fitting):
@@ -623,6 +615,12 @@ class GraphPersistence(PersistenceTransformer):
     ([[0.0, inf]], [[3.0, inf]])
     """
 
+    _parameter_constraints = {
+        **COMMON_CONSTRAINTS,
+        "filtration": [StrOptions(set(_FILTRATIONS))],
+        "max_dimension": [Interval(Integral, 1, None, closed="left")],
+    }
+
     def __init__(
         self,
         homology_dimensions=(0, 1),
@@ -639,15 +637,6 @@ class GraphPersistence(PersistenceTransformer):
         self.n_jobs = n_jobs
 
     def _check_params(self):
-        _check_choice(self.filtration, "filtration", _FILTRATIONS)
-        if (
-            not isinstance(self.max_dimension, Integral)
-            or isinstance(self.max_dimension, bool)
-            or self.max_dimension < 1
-        ):
-            raise ValueError(
-                f"max_dimension must be an int >= 1; got {self.max_dimension!r}."
-            )
         gudhi_module(type(self).__name__)
 
     def _validate_collection(self, X, fitting):

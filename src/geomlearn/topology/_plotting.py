@@ -87,7 +87,9 @@ def plot_diagram(diagrams, *, labels=None, ax=None, title=None):
     for flag, level in ((has_up, top), (has_down, bottom)):
         if flag:
             ax.axhline(level, color="0.3", ls="--", lw=0.8)
-            ax.text(bottom, level, " inf" if level == top else " -inf", va="bottom")
+            ax.text(
+                top, level, "inf " if level == top else "-inf ", ha="right", va="bottom"
+            )
     ax.set_xlim(bottom - pad, top + pad)
     ax.set_ylim(bottom - pad, top + pad)
     ax.set_xlabel("birth")

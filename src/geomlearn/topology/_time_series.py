@@ -6,15 +6,10 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from geomlearn.topology._base import CollectionTransformerMixin
+from geomlearn.utils._param_validation import Interval, _fit_context
 from geomlearn.utils.validation import as_collection
 
 __all__ = ["TimeDelayEmbedding"]
-
-
-def _positive_int(value, name):
-    if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int; got {value!r}.")
-    return int(value)
 
 
 class TimeDelayEmbedding(CollectionTransformerMixin, BaseEstimator):
@@ -55,11 +50,18 @@ class TimeDelayEmbedding(CollectionTransformerMixin, BaseEstimator):
             [3., 5.]]])
     """
 
+    _parameter_constraints = {
+        "dimension": [Interval(Integral, 1, None, closed="left")],
+        "delay": [Interval(Integral, 1, None, closed="left")],
+        "stride": [Interval(Integral, 1, None, closed="left")],
+    }
+
     def __init__(self, dimension=3, delay=1, stride=1):
         self.dimension = dimension
         self.delay = delay
         self.stride = stride
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check the parameters and the series; nothing is learned.
 
@@ -77,9 +79,6 @@ n_timestamps, n_channels), or list of array-like
         self : object
             The fitted transformer.
         """
-        _positive_int(self.dimension, "dimension")
-        _positive_int(self.delay, "delay")
-        _positive_int(self.stride, "stride")
         self._validate_collection(X, fitting=True)
         return self
 

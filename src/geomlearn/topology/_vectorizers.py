@@ -9,13 +9,19 @@ diagrams (per degree); ``transform`` is pure.
 import numpy as np
 
 from geomlearn.topology._diagram_base import (
+    INFINITE_CONSTRAINT,
     DiagramVectorizer,
-    check_positive_int,
-    check_positive_real,
     check_range,
     finite_range,
     widen,
 )
+from geomlearn.utils._param_validation import Integral, Interval, Real, StrOptions
+
+_GRID_CONSTRAINTS = {
+    "resolution": [Interval(Integral, 1, None, closed="left")],
+    "sample_range": [None, "array-like"],
+    "infinite": INFINITE_CONSTRAINT,
+}
 
 __all__ = [
     "BettiCurve",
@@ -43,8 +49,6 @@ class _GridVectorizer(DiagramVectorizer):
     """A function of the filtration value, sampled on a regular grid."""
 
     def _check_params(self):
-        super()._check_params()
-        check_positive_int(self.resolution, "resolution")
         check_range(self.sample_range, "sample_range")
 
     def _fit_degree(self, k, diagrams):
@@ -106,6 +110,11 @@ class PersistenceLandscape(_GridVectorizer):
            [0. , 0. , 0. , 0.5, 0. ]])
     """
 
+    _parameter_constraints = {
+        **_GRID_CONSTRAINTS,
+        "n_layers": [Interval(Integral, 1, None, closed="left")],
+    }
+
     def __init__(
         self, n_layers=5, *, resolution=100, sample_range=None, infinite="clip"
     ):
@@ -113,10 +122,6 @@ class PersistenceLandscape(_GridVectorizer):
         self.resolution = resolution
         self.sample_range = sample_range
         self.infinite = infinite
-
-    def _check_params(self):
-        super()._check_params()
-        check_positive_int(self.n_layers, "n_layers")
 
     def _n_features_degree(self, k):
         return self.n_layers * self.resolution
@@ -180,6 +185,11 @@ class PersistenceSilhouette(_GridVectorizer):
     array([[0.   , 0.333, 0.667, 0.5  , 0.   ]])
     """
 
+    _parameter_constraints = {
+        **_GRID_CONSTRAINTS,
+        "power": [Interval(Real, 0, None, closed="left")],
+    }
+
     def __init__(
         self, power=1.0, *, resolution=100, sample_range=None, infinite="clip"
     ):
@@ -187,13 +197,6 @@ class PersistenceSilhouette(_GridVectorizer):
         self.resolution = resolution
         self.sample_range = sample_range
         self.infinite = infinite
-
-    def _check_params(self):
-        super()._check_params()
-        if not isinstance(self.power, (int, float)) or isinstance(self.power, bool):
-            raise TypeError(f"power must be a number; got {self.power!r}.")
-        if not np.isfinite(self.power) or self.power < 0:
-            raise ValueError(f"power must be finite and >= 0; got {self.power!r}.")
 
     def _n_features_degree(self, k):
         return self.resolution
@@ -248,6 +251,8 @@ class BettiCurve(_GridVectorizer):
     >>> BettiCurve(resolution=4, sample_range=(0, 3)).fit_transform([dgm])
     array([[1., 2., 1., 1.]])
     """
+
+    _parameter_constraints = dict(_GRID_CONSTRAINTS)
 
     def __init__(self, *, resolution=100, sample_range=None, infinite="clip"):
         self.resolution = resolution
@@ -307,14 +312,11 @@ class PersistenceEntropy(DiagramVectorizer):
     array([[0.6931]])
     """
 
+    _parameter_constraints = {"normalize": ["boolean"], "infinite": INFINITE_CONSTRAINT}
+
     def __init__(self, *, normalize=False, infinite="clip"):
         self.normalize = normalize
         self.infinite = infinite
-
-    def _check_params(self):
-        super()._check_params()
-        if not isinstance(self.normalize, (bool, np.bool_)):
-            raise TypeError(f"normalize must be a bool; got {self.normalize!r}.")
 
     def _n_features_degree(self, k):
         return 1
@@ -398,6 +400,14 @@ class PersistenceImage(DiagramVectorizer):
     (2, 100)
     """
 
+    _parameter_constraints = {
+        "bandwidth": [Interval(Real, 0, None, closed="neither"), None],
+        "resolution": ["array-like"],
+        "weight": [StrOptions(set(_WEIGHTS)), callable],
+        "im_range": [None, "array-like"],
+        "infinite": INFINITE_CONSTRAINT,
+    }
+
     def __init__(
         self,
         bandwidth=None,
@@ -414,21 +424,18 @@ class PersistenceImage(DiagramVectorizer):
         self.infinite = infinite
 
     def _check_params(self):
-        super()._check_params()
-        check_positive_real(self.bandwidth, "bandwidth", allow_none=True)
         try:
             nb, npers = self.resolution
         except (TypeError, ValueError):
             raise ValueError(
                 f"resolution must be a pair of positive ints; got {self.resolution!r}."
             ) from None
-        check_positive_int(nb, "resolution[0]")
-        check_positive_int(npers, "resolution[1]")
-        if not callable(self.weight) and self.weight not in _WEIGHTS:
-            raise ValueError(
-                f"weight must be one of {list(_WEIGHTS)} or a callable; got "
-                f"{self.weight!r}."
-            )
+        for value in (nb, npers):
+            if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
+                raise ValueError(
+                    f"resolution must be a pair of positive ints; got "
+                    f"{self.resolution!r}."
+                )
         if self.im_range is not None:
             try:
                 b0, b1, p0, p1 = (float(v) for v in self.im_range)
