@@ -447,3 +447,26 @@ def test_time_delay_bad_input():
         TimeDelayEmbedding().fit([np.zeros((10, 2)), np.zeros((10, 3))])
     with pytest.raises(ValueError, match="delay"):
         TimeDelayEmbedding(delay=0).fit([np.zeros(10)])
+
+
+def test_a_joblib_backend_context_takes_over():
+    # users scale out with joblib contexts (dask, ray): n_jobs=None must defer
+    import joblib
+    from joblib._parallel_backends import ThreadingBackend
+
+    class CountingBackend(ThreadingBackend):
+        used = 0
+
+        def configure(self, *args, **kwargs):
+            CountingBackend.used += 1
+            return super().configure(*args, **kwargs)
+
+    joblib.register_parallel_backend("geomlearn-counting", CountingBackend)
+    X, _ = make_shapes(4, n_points=30, random_state=0)
+    expected = RipsPersistence().fit_transform(X)
+    with joblib.parallel_config(backend="geomlearn-counting", n_jobs=2):
+        got = RipsPersistence().fit_transform(X)
+    assert CountingBackend.used >= 1
+    for a, b in zip(expected, got, strict=True):
+        for x, z in zip(a, b, strict=True):
+            np.testing.assert_array_equal(x, z)

@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
@@ -186,6 +188,57 @@ def test_stability_bounds_hold_on_perturbed_diagrams(eps, global_random_seed):
             assert feature_distance <= w1_euclid / (scale * np.sqrt(8 * np.pi)) * (
                 1 + 1e-9
             )
+
+
+@st.composite
+def diagram_pairs(draw):
+    """A random diagram and a perturbation: moved, deleted and added points."""
+    n = draw(st.integers(0, 12))
+    coords = st.floats(0, 5, allow_nan=False, allow_infinity=False)
+    points = draw(st.lists(st.tuples(coords, coords), min_size=n, max_size=n))
+    a = np.array([(min(p), max(p)) for p in points]).reshape(-1, 2)
+    eps = draw(st.floats(0, 0.5))
+    shifts = draw(
+        st.lists(st.tuples(st.floats(-1, 1), st.floats(-1, 1)), min_size=n, max_size=n)
+    )
+    b = a + eps * np.array(shifts).reshape(-1, 2)
+    b = np.c_[b[:, 0], np.maximum(b[:, 1], b[:, 0])]
+    keep = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    b = b[np.array(keep, dtype=bool)] if n else b
+    extra = draw(st.lists(st.tuples(coords, st.floats(0, 0.3)), max_size=4))
+    if extra:
+        e = np.array(extra)
+        b = np.r_[b, np.c_[e[:, 0], e[:, 0] + e[:, 1]]]
+    return a, b
+
+
+@settings(max_examples=120, deadline=None)
+@given(diagram_pairs())
+def test_stability_bounds_property(pair):
+    a, b = pair
+    if len(a) + len(b) == 0:
+        return
+    d_b = gudhi.bottleneck_distance(a, b, 0.0)
+    w1_sup = _wasserstein_oracle(a, b, np.inf)
+    w1_euclid = _wasserstein_oracle(a, b, 2)
+    la, lb = PersistenceLandscape(
+        4, resolution=200, sample_range=(-1, 7)
+    ).fit_transform([a, b])
+    assert np.abs(la - lb).max() <= d_b + 1e-9
+    image = PersistenceImage(resolution=(9, 9), im_range=(-1, 6, 0, 6)).fit([a, b])
+    s, p_max = image.bandwidths_[0], image.max_persistence_[0]
+    c = np.sqrt(5) / (2 * np.pi * s**2) * (1 / p_max + np.exp(-0.5) / s)
+    ia, ib = image.transform([a, b])
+    assert np.abs(ia - ib).max() <= c * w1_sup * (1 + 1e-9) + 1e-12
+    assert (
+        sliced_wasserstein_distance(a, b, n_directions=5)
+        <= 2 * w1_euclid * (1 + 1e-9) + 1e-12
+    )
+    K = PersistenceScaleSpaceKernel(0.2).fit_transform([a, b])
+    feature_distance = np.sqrt(max(K[0, 0] + K[1, 1] - 2 * K[0, 1], 0.0))
+    assert (
+        feature_distance <= w1_euclid / (0.2 * np.sqrt(8 * np.pi)) * (1 + 1e-7) + 1e-9
+    )
 
 
 def test_betti_curve_is_not_stable():

@@ -1,9 +1,10 @@
 """What every persistence transformer shares: degrees, parallel map, tags."""
 
+import itertools
 from numbers import Integral
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
@@ -87,14 +88,29 @@ class CollectionTransformerMixin(TransformerMixin):
         tags.target_tags.required = False
         return tags
 
-    def _map(self, function, items):
-        items = list(items)
+    def _transform_batch(self, samples):
+        """Compute the outputs of a batch of samples (default: one at a time)."""
+        return [self._transform_one(sample) for sample in samples]
+
+    def _map(self, samples):
+        """Compute the outputs of all samples: batches in joblib workers, or one.
+
+        ``n_jobs=None`` still asks joblib how many workers there are, so that a
+        ``parallel_config`` / ``parallel_backend`` context set by the user
+        (dask, ray) takes over. Each worker gets a few contiguous batches, so
+        that backends with a fixed cost per call pay it per batch.
+        """
         n_jobs = getattr(self, "n_jobs", None)
-        if n_jobs in (None, 1) or len(items) < 2:
-            return [function(item) for item in items]
-        return Parallel(n_jobs=n_jobs, prefer="threads")(
-            delayed(function)(item) for item in items
+        workers = 1 if n_jobs == 1 else effective_n_jobs(n_jobs)
+        if workers == 1 or len(samples) < 2:
+            return self._transform_batch(samples)
+        n_batches = min(len(samples), 4 * workers)
+        bounds = np.linspace(0, len(samples), n_batches + 1).astype(int)
+        batches = Parallel(n_jobs=n_jobs, prefer="threads")(
+            delayed(self._transform_batch)(samples[a:b])
+            for a, b in itertools.pairwise(bounds)
         )
+        return [out for batch in batches for out in batch]
 
     def transform(self, X):
         """Compute the output of every sample of the collection.
@@ -111,7 +127,7 @@ class CollectionTransformerMixin(TransformerMixin):
         """
         check_is_fitted(self)
         samples = self._validate_collection(X, fitting=False)
-        return self._map(self._transform_one, samples)
+        return self._map(samples)
 
     def fit_transform(self, X, y=None):
         """Fit to ``X`` and return its transform.
@@ -150,11 +166,33 @@ class PersistenceTransformer(CollectionTransformerMixin, BaseEstimator):
         self : object
             The fitted transformer.
         """
+        self._fit_checks()
+        self._validate_collection(X, fitting=True)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X, y=None):
+        """Check the parameters, then compute the diagrams of every sample.
+
+        Parameters
+        ----------
+        X : list
+            The collection, in the format the class documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        Xt : list
+            One output per sample, in the order of ``X``.
+        """
+        self._fit_checks()
+        return self._map(self._validate_collection(X, fitting=True))
+
+    def _fit_checks(self):
         self.homology_dimensions_ = check_homology_dimensions(self.homology_dimensions)
         self.coeff_ = check_coeff(self.coeff)
         self._check_params()
-        self._validate_collection(X, fitting=True)
-        return self
 
     def _check_params(self):
         """Validate the class-specific parameters (set fitted attributes)."""

@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from geomlearn.topology._base import CollectionTransformerMixin
+from geomlearn.topology._diagram_kernels import flatten
 from geomlearn.utils._param_validation import StrOptions, _fit_context
 from geomlearn.utils.validation import check_diagrams
 
@@ -49,13 +50,11 @@ def check_range(value, name):
     return lo, hi
 
 
-def finite_range(diagrams):
-    """Smallest and largest finite value over a list of diagrams, or None."""
-    values = [d[np.isfinite(d)] for d in diagrams if d.size]
-    values = [v for v in values if v.size]
-    if not values:
+def finite_range(values):
+    """Smallest and largest finite value of an array, or None if there is none."""
+    values = values[np.isfinite(values)]
+    if values.size == 0:
         return None
-    values = np.concatenate(values)
     return float(values.min()), float(values.max())
 
 
@@ -69,9 +68,11 @@ def widen(lo, hi, scale=1.0):
 class DiagramTransformer(CollectionTransformerMixin, BaseEstimator):
     """Base of the vectorizers and kernels on collections of diagrams.
 
-    Subclasses implement ``_fit_degree(k, diagrams)`` (learn what is needed
-    for degree position ``k`` from its finite-ized training diagrams) and
-    ``_transform_diagrams(diagrams_by_sample)``.
+    Each degree position of a collection is handled flat: the points of all
+    its diagrams in one ``(n_points, 2)`` array and ``offsets`` delimiting
+    the diagrams. Subclasses implement ``_fit_degree(k, points, offsets)``
+    (learn what degree position ``k`` needs from its training diagrams, their
+    infinite bars treated) and ``_transform_flat(per_degree)``.
     """
 
     def _check_params(self):
@@ -79,6 +80,10 @@ class DiagramTransformer(CollectionTransformerMixin, BaseEstimator):
 
     def _validate_collection(self, X, fitting):
         return check_diagrams(X, n_degrees=None if fitting else self.n_degrees_)
+
+    @staticmethod
+    def _flat(diagrams, k):
+        return flatten([sample[k] for sample in diagrams])
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -99,34 +104,45 @@ class DiagramTransformer(CollectionTransformerMixin, BaseEstimator):
             The fitted transformer.
         """
         self._check_params()
-        diagrams = self._validate_collection(X, fitting=True)
-        self.n_degrees_ = len(diagrams[0])
-        ranges = []
-        for k in range(self.n_degrees_):
-            r = finite_range([sample[k] for sample in diagrams])
-            ranges.append(widen(*r) if r is not None else (0.0, 1.0))
-        self.value_range_ = np.array(ranges)
-        for k in range(self.n_degrees_):
-            self._fit_degree(k, [self._finite(sample[k], k) for sample in diagrams])
+        self._fit_diagrams(self._validate_collection(X, fitting=True))
         return self
 
-    def _fit_degree(self, k, diagrams):
+    def _fit_diagrams(self, diagrams):
+        """Fit on validated diagrams; return their flat, finite-ized degrees."""
+        self.n_degrees_ = len(diagrams[0])
+        flat = [self._flat(diagrams, k) for k in range(self.n_degrees_)]
+        ranges = []
+        for points, _ in flat:
+            r = finite_range(points)
+            ranges.append(widen(*r) if r is not None else (0.0, 1.0))
+        self.value_range_ = np.array(ranges)
+        finite = [
+            self._finite_flat(points, offsets, k)
+            for k, (points, offsets) in enumerate(flat)
+        ]
+        for k, (points, offsets) in enumerate(finite):
+            self._fit_degree(k, points, offsets)
+        return finite
+
+    def _fit_degree(self, k, points, offsets):
         """Learn what degree position ``k`` needs (default: nothing)."""
 
-    def _finite(self, dgm, k):
-        """Return the diagram with its infinite bars clipped or dropped."""
-        infinite = ~np.isfinite(dgm[:, 1])
+    def _finite_flat(self, points, offsets, k):
+        """Return the points and offsets with the infinite bars clipped or dropped."""
+        infinite = ~np.isfinite(points[:, 1])
         if not infinite.any():
-            return dgm
+            return points, offsets
         if self.infinite == "drop":
-            return dgm[~infinite]
+            kept = np.zeros(points.shape[0] + 1, dtype=np.int64)
+            np.cumsum(~infinite, out=kept[1:])
+            return points[~infinite], kept[offsets]
         lo, hi = self.value_range_[k]
-        out = dgm.copy()
-        up = infinite & (dgm[:, 1] > 0)
-        down = infinite & (dgm[:, 1] < 0)
-        out[up, 1] = np.maximum(hi, dgm[up, 0])
-        out[down, 1] = np.minimum(lo, dgm[down, 0])
-        return out
+        out = points.copy()
+        up = infinite & (points[:, 1] > 0)
+        down = infinite & (points[:, 1] < 0)
+        out[up, 1] = np.maximum(hi, points[up, 0])
+        out[down, 1] = np.minimum(lo, points[down, 0])
+        return out, offsets
 
     def transform(self, X):
         """Compute the features of every sample.
@@ -143,8 +159,13 @@ class DiagramTransformer(CollectionTransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         diagrams = self._validate_collection(X, fitting=False)
-        return self._transform_diagrams(diagrams)
+        per_degree = [
+            self._finite_flat(*self._flat(diagrams, k), k)
+            for k in range(self.n_degrees_)
+        ]
+        return self._transform_flat(per_degree, training=False)
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit_transform(self, X, y=None):
         """Fit to ``X`` and return its features.
 
@@ -160,20 +181,21 @@ class DiagramTransformer(CollectionTransformerMixin, BaseEstimator):
         Xt : ndarray of shape (n_samples, n_features_out)
             One row per sample.
         """
-        return self.fit(X, y).transform(X)
+        self._check_params()
+        per_degree = self._fit_diagrams(self._validate_collection(X, fitting=True))
+        return self._transform_flat(per_degree, training=True)
 
 
 class DiagramVectorizer(DiagramTransformer):
     """A diagram-to-vector map applied per sample and degree."""
 
-    def _transform_diagrams(self, diagrams):
-        rows = []
-        for sample in diagrams:
-            parts = [
-                self._vectorize(k, self._finite(dgm, k)) for k, dgm in enumerate(sample)
+    def _transform_flat(self, per_degree, training):
+        return np.hstack(
+            [
+                self._vectorize_flat(k, points, offsets)
+                for k, (points, offsets) in enumerate(per_degree)
             ]
-            rows.append(np.concatenate(parts))
-        return np.vstack(rows)
+        )
 
     def _n_features_degree(self, k):
         raise NotImplementedError

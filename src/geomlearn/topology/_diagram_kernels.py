@@ -74,16 +74,16 @@ def _sw_pair(p1, q1, o1, n1, p2, q2, o2, n2):
 
 
 @njit(cache=True, nogil=True)
-def sw_block(p1, q1, off1, p2, q2, off2, rows, out):
+def sw_block(p1, q1, off1, p2, q2, off2, rows, out, upper):
     """Write sliced Wasserstein distances of some rows into ``out``.
 
-    Rows ``rows`` of collection 1 against all of collection 2; ``out`` has
-    shape (len(rows), n2).
+    Rows ``rows`` of collection 1 against all of collection 2 (only columns
+    ``j >= i`` when ``upper``); ``out`` has shape (len(rows), n2).
     """
     n2 = off2.shape[0] - 1
     for r in range(rows.shape[0]):
         i = rows[r]
-        for j in range(n2):
+        for j in range(i if upper else 0, n2):
             out[r, j] = _sw_pair(
                 p1,
                 q1,
@@ -97,7 +97,7 @@ def sw_block(p1, q1, off1, p2, q2, off2, rows, out):
 
 
 @njit(cache=True, nogil=True)
-def pssk_block(x1, off1, x2, off2, scale, rows, out):
+def pssk_block(x1, off1, x2, off2, scale, rows, out, upper):
     """Write persistence scale-space kernel values of some rows into ``out``.
 
     k(F, G) = 1 / (8 pi s) sum_{p in F, q in G} exp(-|p - q|^2 / (8 s))
@@ -107,7 +107,7 @@ def pssk_block(x1, off1, x2, off2, scale, rows, out):
     c = 1.0 / (8.0 * np.pi * scale)
     for r in range(rows.shape[0]):
         i = rows[r]
-        for j in range(n2):
+        for j in range(i if upper else 0, n2):
             acc = 0.0
             for a in range(off1[i], off1[i + 1]):
                 pb = x1[a, 0]

@@ -195,7 +195,7 @@ def sliced_wasserstein_distance(diagram1, diagram2, *, n_directions=10):
     )
 
 
-def _sw_matrix(diagrams1, diagrams2, n_directions, n_jobs):
+def _sw_matrix(diagrams1, diagrams2, n_directions, n_jobs, symmetric=False):
     from geomlearn.topology._kernels import gram_blocks
 
     for d in (*diagrams1, *diagrams2):
@@ -270,7 +270,13 @@ def pairwise_diagram_distances(
         if params:
             raise TypeError(f"unexpected parameters for {metric}: {sorted(params)}.")
         return sum(
-            _sw_matrix([s[k] for s in A], [s[k] for s in B], n_directions, n_jobs)
+            _sw_matrix(
+                [s[k] for s in A],
+                [s[k] for s in B],
+                n_directions,
+                n_jobs,
+                symmetric=Y is None,
+            )
             for k in range(len(A[0]))
         )
     function = bottleneck_distance if metric == "bottleneck" else wasserstein_distance

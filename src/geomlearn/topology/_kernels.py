@@ -18,19 +18,29 @@ from geomlearn.utils._param_validation import Integral, Interval, Real
 __all__ = ["PersistenceScaleSpaceKernel", "SlicedWassersteinKernel"]
 
 
-def gram_blocks(block, args, n_rows, n_cols, n_jobs):
-    """Run ``block(*args, rows, out)`` over row chunks, in threads if n_jobs > 1."""
-    out = np.empty((n_rows, n_cols))
+def gram_blocks(block, args, n_rows, n_cols, n_jobs, symmetric=False):
+    """Run ``block(*args, rows, out, upper)`` over row chunks, threads if n_jobs > 1.
+
+    With ``symmetric`` the blocks fill only the upper triangle, mirrored here.
+    """
+    out = _gram_rows(block, args, n_rows, n_cols, n_jobs, symmetric)
+    if symmetric:
+        out = np.triu(out) + np.triu(out, 1).T
+    return out
+
+
+def _gram_rows(block, args, n_rows, n_cols, n_jobs, upper):
+    out = np.zeros((n_rows, n_cols))
     if n_rows == 0 or n_cols == 0:
         return out
     if n_jobs in (None, 1) or n_rows < 2:
-        block(*args, np.arange(n_rows, dtype=np.int64), out)
+        block(*args, np.arange(n_rows, dtype=np.int64), out, upper)
         return out
     chunks = np.array_split(np.arange(n_rows, dtype=np.int64), min(n_rows, 4 * 16))
 
     def run(rows):
-        part = np.empty((rows.shape[0], n_cols))
-        block(*args, rows, part)
+        part = np.zeros((rows.shape[0], n_cols))
+        block(*args, rows, part, upper)
         return rows, part
 
     for rows, part in Parallel(n_jobs=n_jobs, prefer="threads")(
@@ -41,24 +51,23 @@ def gram_blocks(block, args, n_rows, n_cols, n_jobs):
 
 
 class _GramTransformer(DiagramTransformer):
-    """Stores the finite-ized training diagrams; transform gives the Gram matrix."""
+    """Stores the training diagrams (flat, per degree); transform gives the Gram matrix."""
 
-    def _fit_degree(self, k, diagrams):
+    def _fit_degree(self, k, points, offsets):
         if k == 0:
-            self.train_diagrams_ = [[] for _ in range(self.n_degrees_)]
-        self.train_diagrams_[k] = diagrams
+            self.train_points_ = [None] * self.n_degrees_
+            self.train_offsets_ = [None] * self.n_degrees_
+        self.train_points_[k] = points
+        self.train_offsets_[k] = offsets
         if k == self.n_degrees_ - 1:
             self._prepare_train()
 
     def _prepare_train(self):
         """Precompute what transform needs from the training diagrams."""
 
-    def _transform_diagrams(self, diagrams):
-        by_degree = [
-            [self._finite(sample[k], k) for sample in diagrams]
-            for k in range(self.n_degrees_)
-        ]
-        return self._gram(by_degree)
+    def _transform_flat(self, per_degree, training):
+        # on the training set itself the Gram matrix is symmetric: half the work
+        return self._gram(per_degree, symmetric=training)
 
 
 class SlicedWassersteinKernel(_GramTransformer):
@@ -91,8 +100,10 @@ class SlicedWassersteinKernel(_GramTransformer):
         Number of diagrams (homology degrees) per sample.
     value_range_ : ndarray of shape (n_degrees, 2)
         Smallest and largest finite value seen in ``fit``, per degree.
-    train_diagrams_ : list of list of ndarray
-        The training diagrams per degree, infinite bars treated.
+    train_points_ : list of ndarray of shape (n_points, 2)
+        The points of all training diagrams, per degree, infinite bars treated.
+    train_offsets_ : list of ndarray of shape (n_train + 1,)
+        Diagram ``i`` of a degree is ``train_points_[k][offsets[i]:offsets[i + 1]]``.
 
     Notes
     -----
@@ -132,10 +143,14 @@ class SlicedWassersteinKernel(_GramTransformer):
 
     def _prepare_train(self):
         self._lines = dk.directions(self.n_directions)
-        self._train_proj = [self._project(d) for d in self.train_diagrams_]
+        self._train_proj = [
+            self._project(points, offsets)
+            for points, offsets in zip(
+                self.train_points_, self.train_offsets_, strict=True
+            )
+        ]
 
-    def _project(self, diagrams):
-        points, offsets = dk.flatten(diagrams)
+    def _project(self, points, offsets):
         p, q = dk.sorted_projections(points, offsets, self._lines)
         return p, q, offsets
 
@@ -154,18 +169,18 @@ class SlicedWassersteinKernel(_GramTransformer):
         """
         check_is_fitted(self)
         diagrams = self._validate_collection(X, fitting=False)
-        by_degree = [
-            [self._finite(sample[k], k) for sample in diagrams]
+        per_degree = [
+            self._finite_flat(*self._flat(diagrams, k), k)
             for k in range(self.n_degrees_)
         ]
-        return self._distances(by_degree)
+        return self._distances(per_degree, symmetric=False)
 
-    def _distances(self, by_degree):
-        n_rows = len(by_degree[0])
+    def _distances(self, per_degree, symmetric):
+        n_rows = per_degree[0][1].shape[0] - 1
         n_cols = self._train_proj[0][2].shape[0] - 1
         total = np.zeros((n_rows, n_cols))
-        for k, diagrams in enumerate(by_degree):
-            p1, q1, off1 = self._project(diagrams)
+        for k, (points, offsets) in enumerate(per_degree):
+            p1, q1, off1 = self._project(points, offsets)
             p2, q2, off2 = self._train_proj[k]
             total += gram_blocks(
                 dk.sw_block,
@@ -173,11 +188,12 @@ class SlicedWassersteinKernel(_GramTransformer):
                 n_rows,
                 n_cols,
                 self.n_jobs,
+                symmetric,
             )
         return total
 
-    def _gram(self, by_degree):
-        return np.exp(-self._distances(by_degree) / (2 * self.bandwidth**2))
+    def _gram(self, per_degree, symmetric):
+        return np.exp(-self._distances(per_degree, symmetric) / (2 * self.bandwidth**2))
 
 
 class PersistenceScaleSpaceKernel(_GramTransformer):
@@ -207,8 +223,10 @@ class PersistenceScaleSpaceKernel(_GramTransformer):
         Number of diagrams (homology degrees) per sample.
     value_range_ : ndarray of shape (n_degrees, 2)
         Smallest and largest finite value seen in ``fit``, per degree.
-    train_diagrams_ : list of list of ndarray
-        The training diagrams per degree, infinite bars treated.
+    train_points_ : list of ndarray of shape (n_points, 2)
+        The points of all training diagrams, per degree, infinite bars treated.
+    train_offsets_ : list of ndarray of shape (n_train + 1,)
+        Diagram ``i`` of a degree is ``train_points_[k][offsets[i]:offsets[i + 1]]``.
 
     Notes
     -----
@@ -240,21 +258,18 @@ class PersistenceScaleSpaceKernel(_GramTransformer):
         self.infinite = infinite
         self.n_jobs = n_jobs
 
-    def _prepare_train(self):
-        self._train_flat = [dk.flatten(d) for d in self.train_diagrams_]
-
-    def _gram(self, by_degree):
-        n_rows = len(by_degree[0])
-        n_cols = self._train_flat[0][1].shape[0] - 1
+    def _gram(self, per_degree, symmetric):
+        n_rows = per_degree[0][1].shape[0] - 1
+        n_cols = self.train_offsets_[0].shape[0] - 1
         total = np.zeros((n_rows, n_cols))
-        for k, diagrams in enumerate(by_degree):
-            x1, off1 = dk.flatten(diagrams)
-            x2, off2 = self._train_flat[k]
+        for k, (x1, off1) in enumerate(per_degree):
+            x2, off2 = self.train_points_[k], self.train_offsets_[k]
             total += gram_blocks(
                 dk.pssk_block,
                 (x1, off1, x2, off2, float(self.bandwidth)),
                 n_rows,
                 n_cols,
                 self.n_jobs,
+                symmetric,
             )
         return total

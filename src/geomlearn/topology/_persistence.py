@@ -244,50 +244,58 @@ class RipsPersistence(PersistenceTransformer):
             ]
         return check_point_clouds(X, min_points=1)
 
-    def _transform_one(self, x):
+    def _prepare(self, x):
+        """Landmarks, then the input gudhi or ripser takes for one sample."""
         if self.n_landmarks is not None and x.shape[0] > self.n_landmarks:
             idx, _ = greedy_landmarks(x, self.n_landmarks, metric=self.metric)
             x = x[np.ix_(idx, idx)] if self.metric == "precomputed" else x[idx]
+        if self.metric not in ("euclidean", "precomputed"):
+            x = squareform(pdist(x, metric=self.metric))
+        return x
+
+    def _transform_batch(self, samples):
+        samples = [self._prepare(x) for x in samples]
         dims = self.homology_dimensions_
         if self.backend_ == "ripser":
-            ripser = import_optional("ripser", extra="tda", caller="RipsPersistence")
-            if self.metric != "precomputed" and x.shape[0] <= x.shape[1]:
-                # fewer points than coordinates: ripser would warn that the
-                # cloud looks transposed; its distance matrix is unambiguous
-                x = squareform(pdist(x, metric=self.metric))
-                precomputed = True
-            else:
-                precomputed = self.metric == "precomputed"
-            out = ripser.ripser(
-                x,
-                maxdim=max(dims),
-                thresh=self.max_edge_length,
-                coeff=self.coeff_,
-                distance_matrix=precomputed,
-                metric="euclidean" if precomputed else self.metric,
-            )["dgms"]
-            return self._select(dict(enumerate(out)))
+            return [self._ripser(x) for x in samples]
         gudhi_sklearn = import_optional(
             "gudhi.sklearn", extra="tda", caller="RipsPersistence"
         )
-        if self.metric == "euclidean":
-            input_type = "point cloud"
-        else:
-            if self.metric != "precomputed":
-                x = squareform(pdist(x, metric=self.metric))
-            input_type = "full distance matrix"
-        if x.shape[0] == 1:
-            # gudhi's sparse path needs an edge; a lone point has one H0 bar
-            return self._select({0: np.array([[0.0, np.inf]])})
         rips = gudhi_sklearn.RipsPersistence(
             homology_dimensions=list(dims),
             threshold=self.max_edge_length,
-            input_type=input_type,
+            input_type="point cloud"
+            if self.metric == "euclidean"
+            else "full distance matrix",
             homology_coeff_field=self.coeff_,
             n_jobs=1,
         )
-        out = rips.fit([x]).transform([x])[0]
-        return self._select(dict(zip(dims, out, strict=True)))
+        # gudhi's sparse path needs an edge: a lone point has one H0 bar
+        many = [x for x in samples if x.shape[0] > 1]
+        computed = iter(rips.fit(many).transform(many) if many else [])
+        return [
+            self._select(dict(zip(dims, next(computed), strict=True)))
+            if x.shape[0] > 1
+            else self._select({0: np.array([[0.0, np.inf]])})
+            for x in samples
+        ]
+
+    def _ripser(self, x):
+        ripser = import_optional("ripser", extra="tda", caller="RipsPersistence")
+        precomputed = self.metric != "euclidean"
+        if not precomputed and x.shape[0] <= x.shape[1]:
+            # fewer points than coordinates: ripser would warn that the cloud
+            # looks transposed; its distance matrix is unambiguous
+            x = squareform(pdist(x))
+            precomputed = True
+        out = ripser.ripser(
+            x,
+            maxdim=max(self.homology_dimensions_),
+            thresh=self.max_edge_length,
+            coeff=self.coeff_,
+            distance_matrix=precomputed,
+        )["dgms"]
+        return self._select(dict(enumerate(out)))
 
 
 class AlphaPersistence(PersistenceTransformer):
@@ -455,6 +463,18 @@ class CubicalPersistence(PersistenceTransformer):
         gudhi_module(type(self).__name__)
 
     def _validate_collection(self, X, fitting):
+        if (
+            isinstance(X, np.ndarray)
+            and X.dtype.kind in "fiu"
+            and X.ndim >= 2
+            and X.size > 0
+            and (fitting or X.ndim - 1 == self.n_grid_dims_)
+        ):
+            X = X.astype(np.float64, copy=False)
+            if np.isfinite(X).all():  # the common case, in one pass: views
+                if fitting:
+                    self.n_grid_dims_ = X.ndim - 1
+                return list(X)
         X = as_collection(
             X,
             samples="arrays (signals, images, volumes)",
@@ -481,21 +501,23 @@ class CubicalPersistence(PersistenceTransformer):
             self.n_grid_dims_ = n_dims
         return out
 
-    def _transform_one(self, a):
+    def _transform_batch(self, samples):
         gudhi_sklearn = import_optional(
             "gudhi.sklearn", extra="tda", caller="CubicalPersistence"
         )
         superlevel = self.filtration == "superlevel"
-        values = -a if superlevel else a
         cubical = gudhi_sklearn.CubicalPersistence(
             homology_dimensions=list(self.homology_dimensions_),
             input_type="top_dimensional_cells" if self.cells == "top" else "vertices",
             homology_coeff_field=self.coeff_,
             n_jobs=1,
         )
-        out = cubical.fit([values]).transform([values])[0]
-        out = [_nonzero(d) for d in out]
-        return _negate(out) if superlevel else out
+        values = [-a if superlevel else a for a in samples]
+        out = []
+        for dgms in cubical.fit(values).transform(values):
+            dgms = [_nonzero(d) for d in dgms]
+            out.append(_negate(dgms) if superlevel else dgms)
+        return out
 
 
 def _graph_sample(sample, name):

@@ -153,7 +153,7 @@ def plot_barcode(diagrams, *, labels=None, ax=None, title=None, max_bars=None):
     ax.set_yticks([])
     ax.invert_yaxis()
     if y:
-        ax.legend(loc="lower right")
+        ax.legend(loc="best")
     if title is not None:
         ax.set_title(title)
     return ax

@@ -8,6 +8,7 @@ diagrams (per degree); ``transform`` is pure.
 
 import numpy as np
 
+from geomlearn.topology import _vectorizer_kernels as vk
 from geomlearn.topology._diagram_base import (
     INFINITE_CONSTRAINT,
     DiagramVectorizer,
@@ -32,17 +33,16 @@ __all__ = [
 ]
 
 
-def _intervals(dgm):
+def _intervals(points):
     """Lower and upper ends of each bar (births above deaths in superlevel)."""
-    return np.minimum(dgm[:, 0], dgm[:, 1]), np.maximum(dgm[:, 0], dgm[:, 1])
-
-
-def _tents(dgm, grid):
-    """Tent function of each bar on the grid: shape (len(grid), n_bars)."""
-    lo, hi = _intervals(dgm)
-    return np.maximum(
-        0.0, np.minimum(grid[:, None] - lo[None, :], hi[None, :] - grid[:, None])
+    return (
+        np.ascontiguousarray(np.minimum(points[:, 0], points[:, 1])),
+        np.ascontiguousarray(np.maximum(points[:, 0], points[:, 1])),
     )
+
+
+def _n_samples(offsets):
+    return offsets.shape[0] - 1
 
 
 class _GridVectorizer(DiagramVectorizer):
@@ -51,7 +51,7 @@ class _GridVectorizer(DiagramVectorizer):
     def _check_params(self):
         check_range(self.sample_range, "sample_range")
 
-    def _fit_degree(self, k, diagrams):
+    def _fit_degree(self, k, points, offsets):
         if k == 0:
             self.grids_ = []
         r = check_range(self.sample_range, "sample_range")
@@ -126,20 +126,11 @@ class PersistenceLandscape(_GridVectorizer):
     def _n_features_degree(self, k):
         return self.n_layers * self.resolution
 
-    def _vectorize(self, k, dgm):
+    def _vectorize_flat(self, k, points, offsets):
         grid = self.grids_[k]
-        out = np.zeros((self.n_layers, grid.shape[0]))
-        if dgm.shape[0] == 0:
-            return out.ravel()
-        tents = _tents(dgm, grid)
-        n = tents.shape[1]
-        if n > self.n_layers:
-            tents = np.partition(tents, n - self.n_layers, axis=1)[
-                :, n - self.n_layers :
-            ]
-        top = -np.sort(-tents, axis=1).T  # (layers, grid), largest first
-        out[: top.shape[0]] = top
-        return out.ravel()
+        out = np.zeros((_n_samples(offsets), self.n_layers * grid.shape[0]))
+        vk.landscapes(*_intervals(points), offsets, grid, self.n_layers, out)
+        return out
 
 
 class PersistenceSilhouette(_GridVectorizer):
@@ -201,15 +192,14 @@ class PersistenceSilhouette(_GridVectorizer):
     def _n_features_degree(self, k):
         return self.resolution
 
-    def _vectorize(self, k, dgm):
+    def _vectorize_flat(self, k, points, offsets):
         grid = self.grids_[k]
-        lo, hi = _intervals(dgm)
-        length = hi - lo
-        keep = length > 0
-        if not keep.any():
-            return np.zeros(grid.shape[0])
-        weights = length[keep] ** self.power
-        return _tents(dgm[keep], grid) @ (weights / weights.sum())
+        lo, hi = _intervals(points)
+        weights = (hi - lo) ** self.power
+        weights[hi == lo] = 0.0  # a bar of length 0 has no tent (and 0 ** 0 = 1)
+        out = np.zeros((_n_samples(offsets), grid.shape[0]))
+        vk.silhouettes(lo, hi, weights, offsets, grid, out)
+        return out
 
 
 class BettiCurve(_GridVectorizer):
@@ -259,19 +249,19 @@ class BettiCurve(_GridVectorizer):
         self.sample_range = sample_range
         self.infinite = infinite
 
-    def _finite(self, dgm, k):
+    def _finite_flat(self, points, offsets, k):
         if self.infinite == "clip":
-            return dgm  # an infinite bar is counted everywhere after its birth
-        return super()._finite(dgm, k)
+            return points, offsets  # an infinite bar counts to the end of the grid
+        return super()._finite_flat(points, offsets, k)
 
     def _n_features_degree(self, k):
         return self.resolution
 
-    def _vectorize(self, k, dgm):
+    def _vectorize_flat(self, k, points, offsets):
         grid = self.grids_[k]
-        lo, hi = _intervals(dgm)  # a superlevel bar with death -inf: lo = -inf
-        alive = (lo[None, :] <= grid[:, None]) & (grid[:, None] < hi[None, :])
-        return alive.sum(axis=1).astype(np.float64)
+        out = np.zeros((_n_samples(offsets), grid.shape[0]))
+        vk.betti_curves(*_intervals(points), offsets, grid, out)
+        return out
 
 
 class PersistenceEntropy(DiagramVectorizer):
@@ -321,17 +311,10 @@ class PersistenceEntropy(DiagramVectorizer):
     def _n_features_degree(self, k):
         return 1
 
-    def _vectorize(self, k, dgm):
-        lo, hi = _intervals(dgm)
-        length = hi - lo
-        length = length[length > 0]
-        if length.size == 0:
-            return np.zeros(1)
-        p = length / length.sum()
-        entropy = float(-(p * np.log(p)).sum())
-        if self.normalize:
-            entropy = entropy / np.log(length.size) if length.size > 1 else 0.0
-        return np.array([entropy])
+    def _vectorize_flat(self, k, points, offsets):
+        out = np.zeros(_n_samples(offsets))
+        vk.entropies(*_intervals(points), offsets, bool(self.normalize), out)
+        return out.reshape(-1, 1)
 
 
 _WEIGHTS = ("linear", "constant")
@@ -450,14 +433,14 @@ class PersistenceImage(DiagramVectorizer):
                     f"{self.im_range!r}."
                 )
 
-    def _fit_degree(self, k, diagrams):
+    def _fit_degree(self, k, points, offsets):
         if k == 0:
             self.im_ranges_ = np.zeros((self.n_degrees_, 4))
             self.bandwidths_ = np.zeros(self.n_degrees_)
             self.max_persistence_ = np.zeros(self.n_degrees_)
-        bp = [self._birth_persistence(d) for d in diagrams]
-        births = finite_range([b[:, :1] for b in bp])
-        pers = finite_range([b[:, 1:] for b in bp])
+        bp = self._birth_persistence(points)
+        births = finite_range(bp[:, 0])
+        pers = finite_range(bp[:, 1])
         p_max = pers[1] if pers is not None and pers[1] > 0 else 1.0
         self.max_persistence_[k] = p_max
         if self.im_range is not None:
@@ -513,14 +496,19 @@ class PersistenceImage(DiagramVectorizer):
             np.linspace(p0, p1, self.resolution[1]),
         )
 
-    def _vectorize(self, k, dgm):
+    def _vectorize_flat(self, k, points, offsets):
         births, pers = self.pixel_centers(k)
-        if dgm.shape[0] == 0:
-            return np.zeros(births.size * pers.size)
-        points = self._birth_persistence(dgm)
-        w = self._weights(k, points)
-        s = self.bandwidths_[k]
-        gb = np.exp(-((births[None, :] - points[:, :1]) ** 2) / (2 * s * s))  # (n, B)
-        gp = np.exp(-((pers[None, :] - points[:, 1:]) ** 2) / (2 * s * s))  # (n, P)
-        image = np.einsum("n,np,nb->pb", w, gp, gb) / (2 * np.pi * s * s)
-        return image.ravel()
+        out = np.zeros((_n_samples(offsets), births.size * pers.size))
+        bp = self._birth_persistence(points)
+        weights = np.ascontiguousarray(self._weights(k, bp), dtype=np.float64)
+        vk.images(
+            np.ascontiguousarray(bp[:, 0]),
+            np.ascontiguousarray(bp[:, 1]),
+            weights,
+            offsets,
+            births,
+            pers,
+            float(self.bandwidths_[k]),
+            out,
+        )
+        return out

@@ -133,6 +133,17 @@ shape (n_samples, n_points, n_features)
     ...
     ValueError: X must be a collection of point clouds; got a single ...
     """
+    if (
+        isinstance(X, np.ndarray)
+        and X.ndim == 3
+        and X.dtype in _FLOAT_DTYPES
+        and X.shape[0] > 0
+        and X.shape[1] >= min_points
+        and X.shape[2] >= 1
+        and (n_features is None or X.shape[2] == n_features)
+        and np.isfinite(X).all()
+    ):
+        return list(X)  # the common case, checked in one pass: views, no copies
     X = as_collection(
         X,
         samples="point clouds",
@@ -362,7 +373,18 @@ def check_grid_fields(X, *, n_spatial_dims, channels="optional", input_name="X")
 
 
 def _one_diagram(D, name):
-    """Validate one persistence diagram: a real (n_bars, 2) array, births finite."""
+    """Read one persistence diagram as a real (n_bars, 2) float64 array.
+
+    NaN and infinite births are checked afterwards, on the whole collection
+    at once (:func:`_check_diagram_values`).
+    """
+    if (
+        isinstance(D, np.ndarray)
+        and D.dtype == np.float64
+        and D.ndim == 2
+        and D.shape[1] == 2
+    ):
+        return D
     if np.iscomplexobj(D):
         raise TypeError(f"{name} is complex; diagrams hold real filtration values.")
     try:
@@ -379,14 +401,29 @@ def _one_diagram(D, name):
             f"{name} must be an (n_bars, 2) array of (birth, death) pairs; got "
             f"shape {D.shape}."
         )
-    if np.isnan(D).any():
-        raise ValueError(f"{name} contains NaN; births and deaths must be numbers.")
-    if not np.isfinite(D[:, 0]).all():
-        raise ValueError(
-            f"{name} has an infinite birth; only deaths may be infinite "
-            f"(bars that never die)."
-        )
     return D
+
+
+def _check_diagram_values(diagrams, input_name):
+    """Refuse NaN anywhere and infinite births, in one pass over all points."""
+    flat = [d for sample in diagrams for d in sample]
+    points = np.concatenate(flat) if flat else np.empty((0, 2))
+    if not (np.isnan(points).any() or not np.isfinite(points[:, 0]).all()):
+        return
+    for i, sample in enumerate(diagrams):
+        for k, d in enumerate(sample):
+            name = (
+                f"{input_name}[{i}][{k}]" if len(sample) > 1 else f"{input_name}[{i}]"
+            )
+            if np.isnan(d).any():
+                raise ValueError(
+                    f"{name} contains NaN; births and deaths must be numbers."
+                )
+            if not np.isfinite(d[:, 0]).all():
+                raise ValueError(
+                    f"{name} has an infinite birth; only deaths may be infinite "
+                    f"(bars that never die)."
+                )
 
 
 def _is_diagram_list(sample):
@@ -476,4 +513,5 @@ def check_diagrams(X, *, n_degrees=None, input_name="X"):
                 + "; every sample needs one diagram per homology degree."
             )
         out.append(dgms)
+    _check_diagram_values(out, input_name)
     return out
