@@ -184,6 +184,36 @@ def test_landmarks_keep_the_bottleneck_guarantee(global_random_seed):
             assert _bottleneck(a, b) <= 2 * radius + FLOAT32_TOL
 
 
+def test_landmarks_from_a_distance_matrix_leave_it_alone():
+    cloud = np.random.default_rng(0).normal(size=(60, 3))
+    D = squareform(pdist(cloud))
+    before = D.copy()
+    from_matrix = RipsPersistence(metric="precomputed", n_landmarks=15).fit_transform(
+        [D]
+    )[0]
+    np.testing.assert_array_equal(D, before)
+    from_points = RipsPersistence(n_landmarks=15).fit_transform([cloud])[0]
+    for a, b in zip(from_matrix, from_points, strict=True):
+        assert _bottleneck(a, b) <= FLOAT32_TOL
+    idx, _ = greedy_landmarks(D, 15, metric="precomputed")
+    np.testing.assert_array_equal(idx, greedy_landmarks(cloud, 15)[0])
+    np.testing.assert_array_equal(D, before)
+
+
+@pytest.mark.parametrize(
+    ("X", "n", "error"),
+    [
+        (np.zeros((5, 2)), 0, ValueError),
+        (np.zeros((5, 2)), 2.5, TypeError),
+        (np.array([[0.0, np.nan], [1.0, 1.0]]), 1, ValueError),
+        ([[0.0, 1.0], [1.0]], 1, ValueError),
+    ],
+)
+def test_greedy_landmarks_bad_input(X, n, error):
+    with pytest.raises(error):
+        greedy_landmarks(X, n)
+
+
 def test_n_jobs_and_backends_agree():
     X, _ = make_shapes(6, n_points=80, random_state=0)
     one = RipsPersistence(backend="gudhi").fit_transform(X)
@@ -404,6 +434,41 @@ def test_graph_lower_star_matches_the_1d_cubical_complex(global_random_seed):
     assert h1.shape == (0, 2)
     up = GraphPersistence(filtration="superlevel").fit_transform([(path, signal)])[0][0]
     assert _bottleneck(-up, _sublevel_h0_1d(-signal)) == 0.0
+
+
+def test_graph_vertex_values_are_never_lowered():
+    # vertex 0 enters at 5 (diagonal); its edges of weight 1 must wait for it
+    A = sparse.coo_matrix(
+        ([5.0, 1.0, 1.0, 2.0], ([0, 0, 0, 1], [0, 1, 2, 2])), shape=(3, 3)
+    )
+    h0, h1 = GraphPersistence().fit_transform([A])[0]
+    assert sorted(h0.tolist()) == [[0.0, 2.0], [0.0, np.inf]]
+    assert h1.tolist() == [[5.0, np.inf]]
+    # superlevel: the same rule for -f. Vertex 0 enters first (at 5); the
+    # edges, weights 1 and 2 below their endpoints' 0, all wait until 0
+    h0, h1 = GraphPersistence(filtration="superlevel").fit_transform([A])[0]
+    assert h0.tolist() == [[5.0, -np.inf]]
+    assert h1.tolist() == [[0.0, -np.inf]]
+
+
+def test_graph_superlevel_weights_match_negated_weights(global_random_seed):
+    rng = np.random.default_rng(global_random_seed)
+    A = sparse.triu(sparse.random(12, 12, density=0.4, random_state=rng), k=1)
+    A.data = rng.uniform(-3.0, -1.0, A.nnz)  # below the vertices' 0
+    negated = A.copy()
+    negated.data = -negated.data
+    up = GraphPersistence(filtration="superlevel").fit_transform([A])[0]
+    down = GraphPersistence().fit_transform([negated])[0]
+    for a, b in zip(up, down, strict=True):
+        assert _bottleneck(-a, b) == 0.0
+
+
+def test_graph_collection_as_a_tuple():
+    path = np.array([[0, 1], [1, 2]])
+    graphs = ((path, np.arange(3.0)), (path, -np.arange(3.0)))
+    assert len(GraphPersistence().fit_transform(graphs)) == 2
+    with pytest.raises(ValueError, match="single graph"):
+        GraphPersistence().fit((path, np.arange(3.0)))
 
 
 def test_graph_bad_input():

@@ -259,7 +259,8 @@ def test_clip_and_drop_infinite_bars():
     with_inf = np.r_[finite, [[0.2, np.inf]]]
     clip = PersistenceLandscape(2, resolution=31).fit([with_inf])
     np.testing.assert_array_equal(clip.value_range_, [[0.0, 3.0]])
-    clipped = np.r_[finite, [[0.2, 3.0]]]
+    np.testing.assert_allclose(clip.infinity_values_, [[-0.3, 3.3]])
+    clipped = np.r_[finite, [[0.2, 3.3]]]
     np.testing.assert_allclose(
         clip.transform([with_inf]),
         PersistenceLandscape(2, resolution=31, sample_range=(0, 3)).fit_transform(
@@ -291,16 +292,44 @@ def test_clip_and_drop_infinite_bars():
 
 
 def test_superlevel_diagrams_read_as_intervals():
-    # a superlevel bar (birth 3, death 1) is the interval [1, 3]
+    # a superlevel bar (birth 3, death 1) spans the same interval as [1, 3]
     sub = np.array([[1.0, 3.0]])
     sup = np.array([[3.0, 1.0]])
     for est in (
         PersistenceLandscape(resolution=9, sample_range=(0, 4)),
-        BettiCurve(resolution=9, sample_range=(0, 4)),
         PersistenceSilhouette(resolution=9, sample_range=(0, 4)),
         PersistenceEntropy(),
     ):
         np.testing.assert_allclose(est.fit_transform([sub]), est.fit_transform([sup]))
+
+
+@pytest.mark.parametrize("filtration", ["sublevel", "superlevel"])
+def test_betti_curves_count_components_of_level_sets(filtration, global_random_seed):
+    # brute force: connected components (8-connectivity, as pixels that share
+    # a corner touch in the cubical complex) of {f <= t} or {f >= t}
+    from scipy import ndimage
+
+    from geomlearn.topology import CubicalPersistence
+
+    rng = np.random.default_rng(global_random_seed)
+    images = rng.integers(0, 5, size=(4, 9, 9)).astype(float)
+    diagrams = CubicalPersistence(0, filtration=filtration).fit_transform(images)
+    curves = BettiCurve(resolution=5, sample_range=(0, 4)).fit_transform(diagrams)
+    for image, curve in zip(images, curves, strict=True):
+        expected = []
+        for t in range(5):
+            mask = image <= t if filtration == "sublevel" else image >= t
+            expected.append(ndimage.label(mask, structure=np.ones((3, 3)))[1])
+        np.testing.assert_array_equal(curve, expected)
+
+
+def test_a_degree_of_infinite_bars_keeps_all_of_them():
+    # graph cycles never die; the last-born one must not vanish when clipped
+    dgms = [np.array([[1.0, np.inf], [3.0, np.inf]]), np.array([[2.0, np.inf]])]
+    entropy = PersistenceEntropy().fit_transform(dgms)
+    assert entropy[0, 0] > 0.1
+    betti = BettiCurve(resolution=4, sample_range=(0, 3)).fit_transform(dgms)
+    np.testing.assert_array_equal(betti, [[0, 1, 1, 2], [0, 0, 1, 1]])
 
 
 def test_several_degrees_are_side_by_side():
@@ -348,6 +377,13 @@ def test_kernels_in_grid_search():
         assert search.best_score_ > 0.9
 
 
+def test_pixel_centers_need_fit():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        PersistenceImage().pixel_centers()
+
+
 def test_transform_is_pure():
     train = _collection(1, 6)
     est = PersistenceImage(resolution=(5, 5)).fit(train)
@@ -370,10 +406,49 @@ def test_wasserstein_matches_the_assignment_oracle(global_random_seed):
                 a, b, order=order, internal_p=internal_p, delta=1e-4
             )
             assert exact - 1e-9 <= ours <= exact * (1 + 1e-4) + 1e-9
-        assert bottleneck_distance(a, b) == pytest.approx(
-            gudhi.bottleneck_distance(a, b, 0.0)
-        )
         assert bottleneck_distance(a, b) <= _wasserstein_oracle(a, b) + 1e-12
+
+
+def _bottleneck_oracle(a, b):
+    """Exact bottleneck distance: the smallest candidate eps with a perfect
+    matching of the augmented diagrams (points or their diagonal copies)."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import maximum_bipartite_matching
+
+    n, m = len(a), len(b)
+    if n + m == 0:
+        return 0.0
+    cost = np.full((n + m, n + m), np.inf)
+    cost[:n, :m] = np.abs(a[:, None] - b[None]).max(axis=2)
+    cost[np.arange(n), m + np.arange(n)] = (a[:, 1] - a[:, 0]) / 2
+    cost[n + np.arange(m), np.arange(m)] = (b[:, 1] - b[:, 0]) / 2
+    cost[n:, m:] = 0.0
+    for eps in np.unique(cost[np.isfinite(cost)]):
+        graph = csr_matrix((cost <= eps).astype(np.int8))
+        if (maximum_bipartite_matching(graph, perm_type="column") >= 0).all():
+            return float(eps)
+    raise AssertionError("no perfect matching")
+
+
+def test_bottleneck_matches_the_matching_oracle(global_random_seed):
+    rng = np.random.default_rng(global_random_seed)
+    for _ in range(5):
+        a = _random_diagram(rng, int(rng.integers(0, 12)))
+        b = _random_diagram(rng, int(rng.integers(0, 12)))
+        expected = _bottleneck_oracle(a, b)
+        assert bottleneck_distance(a, b) == pytest.approx(expected, abs=1e-12)
+        # superlevel diagrams (births above deaths) are at the same distance
+        assert bottleneck_distance(a[:, ::-1], b[:, ::-1]) == pytest.approx(
+            expected, abs=1e-12
+        )
+        assert wasserstein_distance(a[:, ::-1], b[:, ::-1], delta=1e-6) == (
+            pytest.approx(_wasserstein_oracle(a, b), rel=1e-5, abs=1e-12)
+        )
+    assert bottleneck_distance([[1.0, -np.inf]], [[3.0, -np.inf]]) == 2.0
+    with pytest.raises(ValueError, match="sublevel"):
+        bottleneck_distance([[0.0, 1.0]], [[1.0, 0.0]])
+    with pytest.raises(ValueError, match="mixes"):
+        bottleneck_distance([[0.0, 1.0], [1.0, 0.0]], [[0.0, 1.0]])
 
 
 def test_distances_with_degrees_and_infinite_bars():

@@ -7,9 +7,11 @@ function of its input and those ranges.
 
 A bar is the interval between its two values, so superlevel diagrams (births
 above deaths) are read like sublevel ones. Bars that never die are treated as
-the ``infinite`` parameter says: ``"clip"`` ends them at the fitted range's
-end (the largest finite value seen in ``fit`` for death ``inf``, the smallest
-for ``-inf``), ``"drop"`` removes them.
+the ``infinite`` parameter says: ``"clip"`` ends them a tenth of the fitted
+range beyond its end (the largest finite value seen in ``fit`` for death
+``inf``, the smallest for ``-inf``; the margin keeps a bar born at that very
+value, e.g. the last cycle of a graph, from vanishing), ``"drop"`` removes
+them.
 """
 
 from numbers import Integral
@@ -116,6 +118,8 @@ class DiagramTransformer(CollectionTransformerMixin, BaseEstimator):
             r = finite_range(points)
             ranges.append(widen(*r) if r is not None else (0.0, 1.0))
         self.value_range_ = np.array(ranges)
+        width = self.value_range_[:, 1] - self.value_range_[:, 0]
+        self.infinity_values_ = self.value_range_ + np.c_[-width, width] / 10
         finite = [
             self._finite_flat(points, offsets, k)
             for k, (points, offsets) in enumerate(flat)
@@ -136,7 +140,7 @@ class DiagramTransformer(CollectionTransformerMixin, BaseEstimator):
             kept = np.zeros(points.shape[0] + 1, dtype=np.int64)
             np.cumsum(~infinite, out=kept[1:])
             return points[~infinite], kept[offsets]
-        lo, hi = self.value_range_[k]
+        lo, hi = self.infinity_values_[k]
         out = points.copy()
         up = infinite & (points[:, 1] > 0)
         down = infinite & (points[:, 1] < 0)

@@ -7,13 +7,15 @@ Wasserstein solver (bundled with gudhi); collections go through
 
 Bars that never die are matched among themselves, as the distances are
 defined: two diagrams with different numbers of such bars (per degree and
-per sign of infinity) are at distance ``inf``.
+per sign of infinity) are at distance ``inf``. Superlevel diagrams (births
+above deaths) are compared like sublevel ones; comparing a sublevel diagram
+with a superlevel one is an error.
 """
 
 from numbers import Real
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs
 
 from geomlearn.topology import _diagram_kernels as dk
 from geomlearn.topology._base import gudhi_module
@@ -29,8 +31,24 @@ __all__ = [
 ]
 
 
+def _orientation(dgm, name):
+    """+1 for a sublevel diagram (births below deaths), -1 for superlevel, 0 empty."""
+    up = (dgm[:, 1] > dgm[:, 0]).any()
+    down = (dgm[:, 1] < dgm[:, 0]).any()
+    if up and down:
+        raise ValueError(
+            f"{name} mixes bars with births below and above their deaths; a "
+            f"diagram comes from a sublevel or a superlevel filtration, not both."
+        )
+    return 1 if up else (-1 if down else 0)
+
+
 def _pair(diagram1, diagram2):
-    """Validate two samples (one diagram each or one list per degree each)."""
+    """Validate two samples (one diagram each or one list per degree each).
+
+    Superlevel diagrams (births above deaths) are negated, which maps them to
+    sublevel ones at the same distances, as the distance algorithms expect.
+    """
     (a,) = check_diagrams([diagram1], input_name="diagram1")
     (b,) = check_diagrams([diagram2], input_name="diagram2")
     if len(a) != len(b):
@@ -38,6 +56,16 @@ def _pair(diagram1, diagram2):
             f"diagram1 holds {len(a)} diagram(s) (degrees) and diagram2 {len(b)}; "
             f"they must hold the same degrees."
         )
+    for k, (x, y) in enumerate(zip(a, b, strict=True)):
+        ox = _orientation(x, f"diagram1 (degree position {k})")
+        oy = _orientation(y, f"diagram2 (degree position {k})")
+        if ox * oy < 0:
+            raise ValueError(
+                f"degree position {k}: one diagram is sublevel (births below "
+                f"deaths) and the other superlevel; they cannot be compared."
+            )
+        if min(ox, oy) < 0:
+            a[k], b[k] = -x, -y
     return a, b
 
 
@@ -66,8 +94,9 @@ def bottleneck_distance(diagram1, diagram2, *, delta=0.0):
         the distance is the largest over degrees, since points of different
         degrees are never matched).
     delta : float, default=0.0
-        Allowed relative error; 0 runs gudhi's exact algorithm, a positive
-        value its faster approximation.
+        Allowed additive error; 0 runs gudhi's exact algorithm, a positive
+        value its faster approximation (within about ``delta`` of the exact
+        distance).
 
     Returns
     -------
@@ -215,6 +244,7 @@ def _sw_matrix(diagrams1, diagrams2, n_directions, n_jobs, symmetric=False):
         len(diagrams1),
         len(diagrams2),
         n_jobs,
+        symmetric,
     )
 
 
@@ -288,9 +318,10 @@ def pairwise_diagram_distances(
         return i, [function(A[i], B[j], **params) for j in range(start, len(B))]
 
     D = np.zeros((len(A), len(B)))
+    workers = 1 if n_jobs == 1 else effective_n_jobs(n_jobs)
     results = (
         [row(i) for i in range(len(A))]
-        if n_jobs in (None, 1)
+        if workers == 1
         else Parallel(n_jobs=n_jobs, prefer="threads")(
             delayed(row)(i) for i in range(len(A))
         )

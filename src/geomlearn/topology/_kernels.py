@@ -8,7 +8,7 @@ class; both combinations keep the kernel positive definite.
 """
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.utils.validation import check_is_fitted
 
 from geomlearn.topology import _diagram_kernels as dk
@@ -33,7 +33,8 @@ def _gram_rows(block, args, n_rows, n_cols, n_jobs, upper):
     out = np.zeros((n_rows, n_cols))
     if n_rows == 0 or n_cols == 0:
         return out
-    if n_jobs in (None, 1) or n_rows < 2:
+    workers = 1 if n_jobs == 1 else effective_n_jobs(n_jobs)
+    if workers == 1 or n_rows < 2:
         block(*args, np.arange(n_rows, dtype=np.int64), out, upper)
         return out
     chunks = np.array_split(np.arange(n_rows, dtype=np.int64), min(n_rows, 4 * 16))
@@ -88,8 +89,8 @@ class SlicedWassersteinKernel(_GramTransformer):
     bandwidth : float, default=1.0
         ``sigma`` of the kernel, in square-root filtration units.
     infinite : {"clip", "drop"}, default="clip"
-        Bars that never die end at the top of the fitted value range
-        (``"clip"``) or are removed (``"drop"``).
+        Bars that never die end a tenth of the fitted value range beyond its
+        top (``"clip"``, see ``infinity_values_``) or are removed (``"drop"``).
     n_jobs : int, default=None
         Threads computing rows of the Gram matrix (the numba kernel releases
         the GIL). ``None`` means 1.
@@ -99,7 +100,11 @@ class SlicedWassersteinKernel(_GramTransformer):
     n_degrees_ : int
         Number of diagrams (homology degrees) per sample.
     value_range_ : ndarray of shape (n_degrees, 2)
-        Smallest and largest finite value seen in ``fit``, per degree.
+        Smallest and largest finite value seen in ``fit``, per degree (a
+        single value ``v`` gives ``[v - 0.5, v + 0.5]``).
+    infinity_values_ : ndarray of shape (n_degrees, 2)
+        Where ``"clip"`` ends bars dying at ``-inf`` and ``inf``: the value
+        range widened by a tenth of its width on each side.
     train_points_ : list of ndarray of shape (n_points, 2)
         The points of all training diagrams, per degree, infinite bars treated.
     train_offsets_ : list of ndarray of shape (n_train + 1,)
@@ -212,17 +217,22 @@ class PersistenceScaleSpaceKernel(_GramTransformer):
     bandwidth : float, default=1.0
         The scale ``s`` (diffusion time), in squared filtration units.
     infinite : {"clip", "drop"}, default="clip"
-        Bars that never die end at the top of the fitted value range
-        (``"clip"``) or are removed (``"drop"``).
+        Bars that never die end a tenth of the fitted value range beyond its
+        top (``"clip"``, see ``infinity_values_``) or are removed (``"drop"``).
     n_jobs : int, default=None
-        Threads computing rows of the Gram matrix. ``None`` means 1.
+        Threads computing rows of the Gram matrix. ``None`` means 1 unless a
+        joblib ``parallel_config`` context sets it.
 
     Attributes
     ----------
     n_degrees_ : int
         Number of diagrams (homology degrees) per sample.
     value_range_ : ndarray of shape (n_degrees, 2)
-        Smallest and largest finite value seen in ``fit``, per degree.
+        Smallest and largest finite value seen in ``fit``, per degree (a
+        single value ``v`` gives ``[v - 0.5, v + 0.5]``).
+    infinity_values_ : ndarray of shape (n_degrees, 2)
+        Where ``"clip"`` ends bars dying at ``-inf`` and ``inf``: the value
+        range widened by a tenth of its width on each side.
     train_points_ : list of ndarray of shape (n_points, 2)
         The points of all training diagrams, per degree, infinite bars treated.
     train_offsets_ : list of ndarray of shape (n_train + 1,)

@@ -64,15 +64,24 @@ def silhouettes(lo, hi, weights, offsets, grid, out):
 
 
 @njit(cache=True)
-def betti_curves(lo, hi, offsets, grid, out):
-    """Write the number of bars with ``lo <= t < hi`` at each grid point."""
+def betti_curves(births, deaths, offsets, grid, out):
+    """Write the number of bars alive at each grid point into ``out``.
+
+    A sublevel bar (birth <= death) is alive for ``birth <= t < death``, a
+    superlevel bar (birth > death) for ``death < t <= birth``: the sets
+    ``{f <= t}`` and ``{f >= t}`` that hold the feature.
+    """
     n_grid = grid.shape[0]
     delta = np.zeros(n_grid + 1)
     for i in range(offsets.shape[0] - 1):
         delta[:] = 0.0
         for j in range(offsets[i], offsets[i + 1]):
-            start = np.searchsorted(grid, lo[j], side="left")
-            stop = np.searchsorted(grid, hi[j], side="left")
+            if births[j] <= deaths[j]:
+                start = np.searchsorted(grid, births[j], side="left")
+                stop = np.searchsorted(grid, deaths[j], side="left")
+            else:
+                start = np.searchsorted(grid, deaths[j], side="right")
+                stop = np.searchsorted(grid, births[j], side="right")
             if stop > start:
                 delta[start] += 1.0
                 delta[stop] -= 1.0

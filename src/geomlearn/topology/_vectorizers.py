@@ -7,6 +7,7 @@ diagrams (per degree); ``transform`` is pure.
 """
 
 import numpy as np
+from sklearn.utils.validation import check_is_fitted
 
 from geomlearn.topology import _vectorizer_kernels as vk
 from geomlearn.topology._diagram_base import (
@@ -78,15 +79,19 @@ class PersistenceLandscape(_GridVectorizer):
         ``(low, high)`` interval of the samples. ``None`` uses, per degree,
         the range of finite values of the training diagrams.
     infinite : {"clip", "drop"}, default="clip"
-        Bars that never die end at the top of the fitted value range
-        (``"clip"``) or are removed (``"drop"``).
+        Bars that never die end a tenth of the fitted value range beyond its
+        top (``"clip"``, see ``infinity_values_``) or are removed (``"drop"``).
 
     Attributes
     ----------
     n_degrees_ : int
         Number of diagrams (homology degrees) per sample.
     value_range_ : ndarray of shape (n_degrees, 2)
-        Smallest and largest finite value seen in ``fit``, per degree.
+        Smallest and largest finite value seen in ``fit``, per degree (a
+        single value ``v`` gives ``[v - 0.5, v + 0.5]``).
+    infinity_values_ : ndarray of shape (n_degrees, 2)
+        Where ``"clip"`` ends bars dying at ``-inf`` and ``inf``: the value
+        range widened by a tenth of its width on each side.
     grids_ : list of ndarray of shape (resolution,)
         The sample points, per degree.
 
@@ -156,7 +161,11 @@ class PersistenceSilhouette(_GridVectorizer):
     n_degrees_ : int
         Number of diagrams (homology degrees) per sample.
     value_range_ : ndarray of shape (n_degrees, 2)
-        Smallest and largest finite value seen in ``fit``, per degree.
+        Smallest and largest finite value seen in ``fit``, per degree (a
+        single value ``v`` gives ``[v - 0.5, v + 0.5]``).
+    infinity_values_ : ndarray of shape (n_degrees, 2)
+        Where ``"clip"`` ends bars dying at ``-inf`` and ``inf``: the value
+        range widened by a tenth of its width on each side.
     grids_ : list of ndarray of shape (resolution,)
         The sample points, per degree.
 
@@ -205,8 +214,10 @@ class PersistenceSilhouette(_GridVectorizer):
 class BettiCurve(_GridVectorizer):
     """Betti curves: the number of bars alive at each filtration value.
 
-    ``beta(t) = #{bars [b, d) with b <= t < d}``, sampled on a regular grid;
-    for a sublevel filtration it is the Betti number of ``{f <= t}``.
+    ``beta(t) = #{bars (b, d) with b <= t < d}``, sampled on a regular grid:
+    for a sublevel filtration the Betti number of ``{f <= t}``. For a
+    superlevel diagram (births above deaths) a bar counts where
+    ``d < t <= b``, so that ``beta(t)`` is the Betti number of ``{f >= t}``.
 
     Parameters
     ----------
@@ -223,7 +234,11 @@ class BettiCurve(_GridVectorizer):
     n_degrees_ : int
         Number of diagrams (homology degrees) per sample.
     value_range_ : ndarray of shape (n_degrees, 2)
-        Smallest and largest finite value seen in ``fit``, per degree.
+        Smallest and largest finite value seen in ``fit``, per degree (a
+        single value ``v`` gives ``[v - 0.5, v + 0.5]``).
+    infinity_values_ : ndarray of shape (n_degrees, 2)
+        Where ``"clip"`` ends bars dying at ``-inf`` and ``inf``: the value
+        range widened by a tenth of its width on each side.
     grids_ : list of ndarray of shape (resolution,)
         The sample points, per degree.
 
@@ -260,7 +275,13 @@ class BettiCurve(_GridVectorizer):
     def _vectorize_flat(self, k, points, offsets):
         grid = self.grids_[k]
         out = np.zeros((_n_samples(offsets), grid.shape[0]))
-        vk.betti_curves(*_intervals(points), offsets, grid, out)
+        vk.betti_curves(
+            np.ascontiguousarray(points[:, 0]),
+            np.ascontiguousarray(points[:, 1]),
+            offsets,
+            grid,
+            out,
+        )
         return out
 
 
@@ -278,15 +299,19 @@ class PersistenceEntropy(DiagramVectorizer):
         Divide by ``log(n_bars)``, the entropy of ``n_bars`` equal bars, so
         that the value lies in [0, 1] whatever the number of bars.
     infinite : {"clip", "drop"}, default="clip"
-        Bars that never die end at the top of the fitted value range
-        (``"clip"``) or are removed (``"drop"``).
+        Bars that never die end a tenth of the fitted value range beyond its
+        top (``"clip"``, see ``infinity_values_``) or are removed (``"drop"``).
 
     Attributes
     ----------
     n_degrees_ : int
         Number of diagrams (homology degrees) per sample.
     value_range_ : ndarray of shape (n_degrees, 2)
-        Smallest and largest finite value seen in ``fit``, per degree.
+        Smallest and largest finite value seen in ``fit``, per degree (a
+        single value ``v`` gives ``[v - 0.5, v + 0.5]``).
+    infinity_values_ : ndarray of shape (n_degrees, 2)
+        Where ``"clip"`` ends bars dying at ``-inf`` and ``inf``: the value
+        range widened by a tenth of its width on each side.
 
     Notes
     -----
@@ -325,8 +350,9 @@ class PersistenceImage(DiagramVectorizer):
 
     Each bar becomes the point ``(birth, persistence)``, with ``persistence =
     |death - birth|``; the image is the weighted sum of Gaussians of standard
-    deviation ``bandwidth`` centred on those points, sampled at the pixel
-    centres of a ``resolution`` grid (Adams et al., 2017). Rows of an image
+    deviation ``bandwidth`` centred on those points, sampled at the nodes of
+    a regular ``resolution`` grid spanning the image range, ends included
+    (Adams et al., 2017; as gudhi does). Rows of an image
     run along persistence, columns along birth; each image is flattened
     row-major, degrees side by side.
 
@@ -334,7 +360,7 @@ class PersistenceImage(DiagramVectorizer):
     ----------
     bandwidth : float, default=None
         Standard deviation of the Gaussians, in filtration units. ``None``
-        takes, per degree, the pixel height (persistence range / resolution).
+        takes, per degree, the spacing of the grid nodes along persistence.
     resolution : tuple of int, default=(20, 20)
         Number of pixels along birth and along persistence.
     weight : {"linear", "constant"} or callable, default="linear"
@@ -348,19 +374,26 @@ class PersistenceImage(DiagramVectorizer):
         learns, per degree, the birth range and ``[0, max persistence]`` of
         the training diagrams.
     infinite : {"clip", "drop"}, default="clip"
-        Bars that never die end at the top of the fitted value range
-        (``"clip"``) or are removed (``"drop"``).
+        Bars that never die end a tenth of the fitted value range beyond its
+        top (``"clip"``, see ``infinity_values_``) or are removed (``"drop"``).
 
     Attributes
     ----------
     n_degrees_ : int
         Number of diagrams (homology degrees) per sample.
     value_range_ : ndarray of shape (n_degrees, 2)
-        Smallest and largest finite value seen in ``fit``, per degree.
+        Smallest and largest finite value seen in ``fit``, per degree (a
+        single value ``v`` gives ``[v - 0.5, v + 0.5]``).
+    infinity_values_ : ndarray of shape (n_degrees, 2)
+        Where ``"clip"`` ends bars dying at ``-inf`` and ``inf``: the value
+        range widened by a tenth of its width on each side.
     im_ranges_ : ndarray of shape (n_degrees, 4)
         The image ranges used, per degree.
     bandwidths_ : ndarray of shape (n_degrees,)
         The Gaussian standard deviation used, per degree.
+    max_persistence_ : ndarray of shape (n_degrees,)
+        ``p_max`` of the linear weight: the largest persistence seen in
+        ``fit``, per degree (1 where there was none).
 
     Notes
     -----
@@ -451,7 +484,7 @@ class PersistenceImage(DiagramVectorizer):
             self.im_ranges_[k] = [b_lo, b_hi, 0.0, p_max]
         if self.bandwidth is None:
             p_lo, p_hi = self.im_ranges_[k, 2:]
-            self.bandwidths_[k] = (p_hi - p_lo) / self.resolution[1]
+            self.bandwidths_[k] = (p_hi - p_lo) / max(self.resolution[1] - 1, 1)
         else:
             self.bandwidths_[k] = float(self.bandwidth)
 
@@ -476,7 +509,7 @@ class PersistenceImage(DiagramVectorizer):
         return np.minimum(points[:, 1] / self.max_persistence_[k], 1.0)
 
     def pixel_centers(self, k=0):
-        """Birth and persistence coordinates of the pixel centres.
+        """Birth and persistence coordinates of the grid nodes (pixels).
 
         Parameters
         ----------
@@ -490,6 +523,7 @@ class PersistenceImage(DiagramVectorizer):
         persistences : ndarray of shape (resolution[1],)
             Row coordinates.
         """
+        check_is_fitted(self)
         b0, b1, p0, p1 = self.im_ranges_[k]
         return (
             np.linspace(b0, b1, self.resolution[0]),
