@@ -33,6 +33,9 @@ def test_plot_barcode_one_segment_per_bar():
     assert segments == [3, 1]
     ax = plot_barcode(DGMS, max_bars=1)
     assert [len(c.get_segments()) for c in ax.collections] == [1, 1]
+    ax = plot_barcode(DGMS[1], labels=["H1"])  # one degree: no legend, a y label
+    assert ax.get_legend() is None
+    assert ax.get_ylabel() == "H1"
 
 
 def test_plot_betti_curve_counts_bars():

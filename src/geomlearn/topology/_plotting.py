@@ -95,7 +95,10 @@ def plot_diagram(diagrams, *, labels=None, ax=None, title=None):
     ax.set_xlabel("birth")
     ax.set_ylabel("death")
     ax.set_aspect("equal")
-    ax.legend(loc="lower right")
+    # the empty triangle: below the diagonal for sublevel diagrams, above for
+    # superlevel ones
+    superlevel = any((d[:, 0] > d[:, 1]).any() for d in dgms)
+    ax.legend(loc="upper left" if superlevel else "lower right")
     if title is not None:
         ax.set_title(title)
     return ax
@@ -152,8 +155,10 @@ def plot_barcode(diagrams, *, labels=None, ax=None, title=None, max_bars=None):
     ax.set_xlabel("filtration value")
     ax.set_yticks([])
     ax.invert_yaxis()
-    if y:
+    if y and len(dgms) > 1:
         ax.legend(loc="best")
+    elif y:
+        ax.set_ylabel(labels[0])
     if title is not None:
         ax.set_title(title)
     return ax
