@@ -68,6 +68,17 @@ def _graphs():
     return out
 
 
+def _bifiltered_clouds():
+    rng = np.random.default_rng(4)
+    return [(rng.normal(size=(n, 2)), rng.uniform(size=n)) for n in (8, 6, 9, 7)]
+
+
+def _bifiltered_complexes():
+    from geomlearn.topology import RipsLowerStar
+
+    return RipsLowerStar().fit_transform(_bifiltered_clouds())
+
+
 # A collection each collection transformer takes (at least four samples).
 COLLECTION_DATA = {
     "RipsPersistence": _clouds,
@@ -84,6 +95,8 @@ COLLECTION_DATA = {
     "PersistenceEntropy": _diagrams,
     "SlicedWassersteinKernel": _diagrams,
     "PersistenceScaleSpaceKernel": _diagrams,
+    "RipsLowerStar": _bifiltered_clouds,
+    "SignedMeasure": _bifiltered_complexes,
 }
 
 # scikit-learn's checks that need no data

@@ -35,5 +35,12 @@ __getattr__, __dir__, __all__ = attach(
             "pairwise_diagram_distances",
         ],
         "_plotting": ["plot_diagram", "plot_barcode", "plot_betti_curve"],
+        "_multiparameter": [
+            "FilteredComplex",
+            "RipsLowerStar",
+            "SignedMeasure",
+            "mobius_inversion",
+            "integrate_measure",
+        ],
     },
 )
