@@ -27,6 +27,7 @@ from geomlearn.utils.estimator_checks import COLLECTION_CHECKS
 
 # Constructor parameters for the checks: fast and deterministic.
 TEST_PARAMS = {
+    "SlicedWassersteinSignedMeasureKernel": {"n_directions": 5, "random_state": 0},
     "TELL": {
         "n_clusters": 3,
         "max_epochs": 6,
@@ -79,6 +80,12 @@ def _bifiltered_complexes():
     return RipsLowerStar().fit_transform(_bifiltered_clouds())
 
 
+def _signed_measures():
+    from geomlearn.topology import SignedMeasure
+
+    return SignedMeasure(resolution=6).fit_transform(_bifiltered_complexes())
+
+
 # A collection each collection transformer takes (at least four samples).
 COLLECTION_DATA = {
     "RipsPersistence": _clouds,
@@ -97,6 +104,8 @@ COLLECTION_DATA = {
     "PersistenceScaleSpaceKernel": _diagrams,
     "RipsLowerStar": _bifiltered_clouds,
     "SignedMeasure": _bifiltered_complexes,
+    "SignedMeasureConvolution": lambda: _signed_measures(),
+    "SlicedWassersteinSignedMeasureKernel": lambda: _signed_measures(),
 }
 
 # scikit-learn's checks that need no data

@@ -10,8 +10,11 @@ from geomlearn.topology import (
     RipsLowerStar,
     RipsPersistence,
     SignedMeasure,
+    SignedMeasureConvolution,
+    SlicedWassersteinSignedMeasureKernel,
     integrate_measure,
     mobius_inversion,
+    signed_measure_distance,
 )
 
 pytest.importorskip("gudhi")
@@ -173,3 +176,110 @@ def test_bad_input():
         RipsLowerStar().fit([np.zeros((3, 2))])
     with pytest.raises(ValueError, match="one finite value per point"):
         RipsLowerStar().fit([(np.zeros((3, 2)), np.zeros(2))])
+
+
+def _random_measures(seed, n_samples=6, n_atoms=6):
+    """Zero-mass integer measures in the plane."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n_samples):
+        points = rng.uniform(0, 3, (n_atoms, 2))
+        weights = rng.integers(-2, 3, n_atoms)
+        weights[-1] = -weights[:-1].sum()
+        keep = weights != 0
+        out.append([(points[keep], weights[keep])])
+    return out
+
+
+def test_convolution_equals_the_direct_sum(global_random_seed):
+    measures = _random_measures(global_random_seed)
+    conv = SignedMeasureConvolution(bandwidth=0.3, resolution=6, normalize=False)
+    features = conv.fit_transform(measures)
+    gx, gy = conv.grids_[0]
+    nodes = np.array([[x, y] for x in gx for y in gy])
+    for row, ((points, weights),) in zip(features, measures, strict=True):
+        d2 = ((nodes[:, None, :] - points[None]) ** 2).sum(axis=2)
+        expected = (weights * np.exp(-d2 / (2 * 0.3**2))).sum(axis=1) / (
+            2 * np.pi * 0.3**2
+        )
+        np.testing.assert_allclose(row, expected, atol=1e-12)
+
+
+def test_convolution_is_lipschitz_in_the_atoms(global_random_seed):
+    rng = np.random.default_rng(global_random_seed)
+    ((points, weights),) = _random_measures(global_random_seed, 1)[0]
+    s = 0.2
+    lipschitz = np.exp(-0.5) / (2 * np.pi * s**3)
+    conv = SignedMeasureConvolution(bandwidth=s, resolution=15, normalize=False)
+    conv.fit([[(points, weights)]])
+    moved = points + rng.uniform(-0.05, 0.05, points.shape)
+    kr_bound = (np.abs(weights) * np.linalg.norm(moved - points, axis=1)).sum()
+    a, b = conv.transform([[(points, weights)], [(moved, weights)]])
+    assert np.abs(a - b).max() <= lipschitz * kr_bound * (1 + 1e-9)
+
+
+def _kr_1d(positions, weights):
+    """1-D Kantorovich-Rubinstein norm of a zero-mass measure: int |F(t)| dt."""
+    order = np.argsort(positions)
+    x, cumulative = positions[order], np.cumsum(weights[order])
+    return float((np.abs(cumulative[:-1]) * np.diff(x)).sum())
+
+
+def test_sliced_wasserstein_matches_the_1d_kr_oracle(global_random_seed):
+    measures = _random_measures(global_random_seed)
+    kernel = SlicedWassersteinSignedMeasureKernel(
+        n_directions=7, bandwidth=0.8, random_state=global_random_seed
+    )
+    K = kernel.fit_transform(measures)
+    lines = kernel.directions_
+    for i, ((pa, wa),) in enumerate(measures):
+        for j, ((pb, wb),) in enumerate(measures):
+            points, weights = np.r_[pa, pb], np.r_[wa, -wb]
+            sw = np.mean(
+                [_kr_1d(points @ lines[:, d], weights) for d in range(lines.shape[1])]
+            )
+            assert K[i, j] == pytest.approx(np.exp(-sw / (2 * 0.8**2)), rel=1e-10)
+    assert np.linalg.eigvalsh(K).min() > -1e-10  # positive semidefinite
+    d01 = signed_measure_distance(
+        measures[0][0], measures[1][0], n_directions=7, random_state=global_random_seed
+    )
+    assert K[0, 1] == pytest.approx(np.exp(-d01 / (2 * 0.8**2)), rel=1e-10)
+
+
+def test_sliced_wasserstein_needs_equal_mass():
+    a = [(np.array([[0.0, 0.0]]), np.array([1]))]
+    b = [(np.array([[0.0, 0.0]]), np.array([2]))]
+    with pytest.raises(ValueError, match="equal"):
+        SlicedWassersteinSignedMeasureKernel().fit_transform([a, b])
+
+
+def test_multiparameter_pipeline_in_grid_search():
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.svm import SVC
+
+    rng = np.random.default_rng(0)
+    samples, labels = [], []
+    for i in range(16):
+        n = 30
+        if i % 2:  # a circle with uniform outliers
+            t = rng.uniform(0, 2 * np.pi, n)
+            cloud = np.c_[np.cos(t), np.sin(t)] + rng.normal(scale=0.05, size=(n, 2))
+        else:  # a blob with the same outliers
+            cloud = rng.normal(scale=0.5, size=(n, 2))
+        cloud = np.r_[cloud, rng.uniform(-1.5, 1.5, (6, 2))]
+        dist = np.linalg.norm(cloud[:, None] - cloud[None], axis=2)
+        codensity = -np.exp(-(dist**2) / 0.1).sum(axis=1)
+        samples.append((cloud, codensity))
+        labels.append(i % 2)
+    complexes = RipsLowerStar(max_edge_length=1.5).fit_transform(samples)
+    model = make_pipeline(
+        SignedMeasure(homology_dimensions=(1,), resolution=10),
+        SignedMeasureConvolution(resolution=8),
+        SVC(),
+    )
+    search = GridSearchCV(
+        model, {"signedmeasureconvolution__bandwidth": [0.1, 0.3]}, cv=4
+    )
+    search.fit(complexes, labels)
+    assert search.best_score_ >= 0.75
