@@ -19,6 +19,8 @@ def test_shapes_balance_and_determinism():
     np.testing.assert_array_equal(y, y2)
     X3, _ = make_shapes(23, n_points=40, random_state=1)
     assert not np.allclose(X, X3)
+    # the legacy global generator is what users' old code draws from: it must
+    # not move (NPY002 warns about using it, which is the point here)
     state = np.random.get_state()[1].copy()  # noqa: NPY002
     make_shapes(3, random_state=0)
     np.testing.assert_array_equal(state, np.random.get_state()[1])  # noqa: NPY002

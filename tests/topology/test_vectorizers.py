@@ -71,9 +71,9 @@ def _sw_oracle(a, b, n_directions):
     total = 0.0
     for t in theta:
         u = np.array([np.cos(t), np.sin(t)])
-        proj_diag = lambda d: (d.sum(axis=1) / 2) * u.sum()  # noqa: B023
-        A = np.sort(np.r_[a @ u, proj_diag(b)])
-        B = np.sort(np.r_[b @ u, proj_diag(a)])
+        # projection of the diagonal point ((b + d) / 2, (b + d) / 2) onto u
+        A = np.sort(np.r_[a @ u, b.sum(axis=1) / 2 * u.sum()])
+        B = np.sort(np.r_[b @ u, a.sum(axis=1) / 2 * u.sum()])
         total += np.abs(A - B).sum()
     return total / n_directions
 

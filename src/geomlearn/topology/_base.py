@@ -195,7 +195,8 @@ class PersistenceTransformer(CollectionTransformerMixin, BaseEstimator):
         self._check_params()
 
     def _check_params(self):
-        """Validate the class-specific parameters (set fitted attributes)."""
+        """Validate what the constraints cannot express; default: gudhi is there."""
+        gudhi_module(type(self).__name__)
 
     def _select(self, diagrams_by_degree):
         """Diagrams for the requested degrees, empty where the backend gave none."""

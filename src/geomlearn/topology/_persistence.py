@@ -369,9 +369,6 @@ class AlphaPersistence(PersistenceTransformer):
         self.coeff = coeff
         self.n_jobs = n_jobs
 
-    def _check_params(self):
-        gudhi_module(type(self).__name__)
-
     def _validate_collection(self, X, fitting):
         return check_point_clouds(X, min_points=1)
 
@@ -472,9 +469,6 @@ class CubicalPersistence(PersistenceTransformer):
         self.cells = cells
         self.coeff = coeff
         self.n_jobs = n_jobs
-
-    def _check_params(self):
-        gudhi_module(type(self).__name__)
 
     def _validate_collection(self, X, fitting):
         if (
@@ -685,9 +679,6 @@ class GraphPersistence(PersistenceTransformer):
         self.max_dimension = max_dimension
         self.coeff = coeff
         self.n_jobs = n_jobs
-
-    def _check_params(self):
-        gudhi_module(type(self).__name__)
 
     def _validate_collection(self, X, fitting):
         if sparse.issparse(X) or _looks_like_one_graph(X):
