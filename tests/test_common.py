@@ -103,6 +103,7 @@ COLLECTION_DATA = {
     "SlicedWassersteinKernel": _diagrams,
     "PersistenceScaleSpaceKernel": _diagrams,
     "RipsLowerStar": _bifiltered_clouds,
+    "RipsCodensity": lambda: [cloud for cloud, _ in _bifiltered_clouds()],
     "SignedMeasure": _bifiltered_complexes,
     "SignedMeasureConvolution": lambda: _signed_measures(),
     "SlicedWassersteinSignedMeasureKernel": lambda: _signed_measures(),

@@ -7,6 +7,7 @@ import pytest
 
 from geomlearn.topology import (
     FilteredComplex,
+    RipsCodensity,
     RipsLowerStar,
     RipsPersistence,
     SignedMeasure,
@@ -283,3 +284,20 @@ def test_multiparameter_pipeline_in_grid_search():
     )
     search.fit(complexes, labels)
     assert search.best_score_ >= 0.75
+
+
+def test_rips_codensity_is_rips_lower_star_of_the_kde(global_random_seed):
+    # oracle: the Gaussian KDE written out, -log of the mean normalised kernel
+    rng = np.random.default_rng(global_random_seed)
+    cloud = rng.normal(size=(25, 3))
+    h = 0.7
+    d2 = ((cloud[:, None] - cloud[None]) ** 2).sum(axis=2)
+    density = np.exp(-d2 / (2 * h * h)).mean(axis=1) / (2 * np.pi * h * h) ** 1.5
+    expected = RipsLowerStar(max_edge_length=2.0).fit_transform(
+        [(cloud, -np.log(density))]
+    )[0]
+    (ours,) = RipsCodensity(bandwidth=h, max_edge_length=2.0).fit_transform([cloud])
+    for a, b in zip(ours.simplices, expected.simplices, strict=True):
+        np.testing.assert_array_equal(a, b)
+    for a, b in zip(ours.grades, expected.grades, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-10)

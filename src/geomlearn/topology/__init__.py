@@ -38,6 +38,7 @@ __getattr__, __dir__, __all__ = attach(
         "_multiparameter": [
             "FilteredComplex",
             "RipsLowerStar",
+            "RipsCodensity",
             "SignedMeasure",
             "SignedMeasureConvolution",
             "SlicedWassersteinSignedMeasureKernel",

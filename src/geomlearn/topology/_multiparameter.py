@@ -26,6 +26,7 @@ from geomlearn.utils.validation import as_collection, check_point_clouds
 
 __all__ = [
     "FilteredComplex",
+    "RipsCodensity",
     "RipsLowerStar",
     "SignedMeasure",
     "SignedMeasureConvolution",
@@ -284,6 +285,75 @@ shape (n_points,))
             simplices.append(verts)
             grades.append(np.c_[lengths, values[verts].max(axis=1)])
         return FilteredComplex(simplices, grades)
+
+
+class RipsCodensity(RipsLowerStar):
+    """Rips x codensity bifiltration of point clouds.
+
+    :class:`RipsLowerStar` with the function ``-log`` of a Gaussian kernel
+    density estimate at each point (scikit-learn's
+    :class:`~sklearn.neighbors.KernelDensity`): dense points enter first,
+    outliers last, so features carried by outliers live only at high
+    codensity. Each sample is a point cloud.
+
+    Parameters
+    ----------
+    bandwidth : float, default=0.1
+        Bandwidth of the Gaussian kernel, in the units of the points.
+    max_edge_length : float, default=inf
+        Largest edge length in the complex.
+    max_dimension : int, default=2
+        Largest simplex dimension (2 for H0 and H1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from geomlearn.topology import RipsCodensity
+    >>> cloud = np.random.default_rng(0).normal(size=(20, 2))
+    >>> (bifiltered,) = RipsCodensity(bandwidth=0.5).fit_transform([cloud])
+    >>> bifiltered.n_parameters
+    2
+    """
+
+    _parameter_constraints = {
+        **RipsLowerStar._parameter_constraints,
+        "bandwidth": [Interval(Real, 0, None, closed="neither")],
+    }
+
+    def __init__(self, bandwidth=0.1, max_edge_length=np.inf, max_dimension=2):
+        self.bandwidth = bandwidth
+        self.max_edge_length = max_edge_length
+        self.max_dimension = max_dimension
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Check the parameters and the clouds; nothing is learned.
+
+        Parameters
+        ----------
+        X : list of ndarray of shape (n_points, n_features)
+            The point clouds.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted transformer.
+        """
+        gudhi_module("RipsCodensity")
+        self._validate_collection(X, fitting=True)
+        self.max_dimension_ = int(self.max_dimension)
+        return self
+
+    def _validate_collection(self, X, fitting):
+        return check_point_clouds(X, min_points=1)
+
+    def _transform_one(self, points):
+        from sklearn.neighbors import KernelDensity
+
+        kde = KernelDensity(bandwidth=self.bandwidth).fit(points)
+        return super()._transform_one((points, -kde.score_samples(points)))
 
 
 def _slice_hilbert(complex_, grid, degrees):
