@@ -104,6 +104,7 @@ COLLECTION_DATA = {
     "PersistenceScaleSpaceKernel": _diagrams,
     "RipsLowerStar": _bifiltered_clouds,
     "RipsCodensity": lambda: [cloud for cloud, _ in _bifiltered_clouds()],
+    "GraphLowerStar": _graphs,
     "SignedMeasure": _bifiltered_complexes,
     "SignedMeasureConvolution": lambda: _signed_measures(),
     "SlicedWassersteinSignedMeasureKernel": lambda: _signed_measures(),

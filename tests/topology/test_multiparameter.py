@@ -7,6 +7,7 @@ import pytest
 
 from geomlearn.topology import (
     FilteredComplex,
+    GraphLowerStar,
     RipsCodensity,
     RipsLowerStar,
     RipsPersistence,
@@ -301,3 +302,59 @@ def test_rips_codensity_is_rips_lower_star_of_the_kde(global_random_seed):
         np.testing.assert_array_equal(a, b)
     for a, b in zip(ours.grades, expected.grades, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-10)
+
+
+def _random_graph(seed, n=12, density=0.3):
+    from scipy import sparse
+
+    rng = np.random.default_rng(seed)
+    upper = sparse.triu(sparse.random(n, n, density=density, random_state=rng), k=1)
+    return upper.tocsr()
+
+
+def test_graph_node_functions_match_networkx_and_the_heat_kernel(global_random_seed):
+    nx = pytest.importorskip("networkx")
+    from scipy.linalg import expm
+    from scipy.sparse import csgraph
+
+    A = _random_graph(global_random_seed)
+    (c,) = GraphLowerStar(
+        functions=("degree", "closeness", "hks"), hks_time=0.7
+    ).fit_transform([A])
+    graph = nx.from_scipy_sparse_array(((A + A.T) > 0).astype(int))
+    values = c.grades[0]
+    degree = [graph.degree(v) for v in range(A.shape[0])]
+    closeness = nx.closeness_centrality(graph, wf_improved=True)
+    dense = ((A + A.T) > 0).toarray().astype(float)
+    heat = np.diag(expm(-0.7 * csgraph.laplacian(dense, normed=True)))
+    np.testing.assert_allclose(values[:, 0], degree)
+    np.testing.assert_allclose(values[:, 1], [closeness[v] for v in range(len(degree))])
+    np.testing.assert_allclose(values[:, 2], heat, rtol=1e-10, atol=1e-12)
+    # an edge enters with the later of its endpoints, coordinatewise
+    u, v = c.simplices[1].T
+    np.testing.assert_array_equal(c.grades[1], np.maximum(values[u], values[v]))
+
+
+@pytest.mark.parametrize("max_dimension", [1, 2])
+def test_graph_signed_measures_match_brute_force(max_dimension, global_random_seed):
+    rng = np.random.default_rng(global_random_seed)
+    A = _random_graph(global_random_seed, n=10, density=0.4)
+    values = rng.integers(0, 4, size=(10, 2)).astype(float)
+    (c,) = GraphLowerStar(max_dimension=max_dimension).fit_transform([(A, values)])
+    hilbert = SignedMeasure(grid_strategy="exact", zero_mass=False).fit([c])
+    euler = SignedMeasure("euler", grid_strategy="exact", zero_mass=False).fit([c])
+    measures = hilbert.transform([c])[0]
+    (e,) = euler.transform([c])[0]
+    grid = hilbert.grid_
+    chi = integrate_measure(_dense(e, grid))
+    for degree, measure in zip((0, 1), measures, strict=True):
+        got = integrate_measure(_dense(measure, grid))
+        for i, a in enumerate(grid[0]):
+            for j, b in enumerate(grid[1]):
+                x = np.array([a, b])
+                assert got[i, j] == _betti_brute_force(c, x, degree)
+    for i, a in enumerate(grid[0]):
+        for j, b in enumerate(grid[1]):
+            x = np.array([a, b])
+            counts = [int(np.all(g <= x, axis=1).sum()) for g in c.grades]
+            assert chi[i, j] == sum((-1) ** k * n for k, n in enumerate(counts))

@@ -39,6 +39,7 @@ __getattr__, __dir__, __all__ = attach(
             "FilteredComplex",
             "RipsLowerStar",
             "RipsCodensity",
+            "GraphLowerStar",
             "SignedMeasure",
             "SignedMeasureConvolution",
             "SlicedWassersteinSignedMeasureKernel",
