@@ -3,7 +3,12 @@
 import numpy as np
 import pytest
 
-from geomlearn.topology import plot_barcode, plot_betti_curve, plot_diagram
+from geomlearn.topology import (
+    plot_barcode,
+    plot_betti_curve,
+    plot_diagram,
+    plot_signed_measure,
+)
 
 plt = pytest.importorskip("matplotlib.pyplot")
 
@@ -51,3 +56,17 @@ def test_plot_superlevel_and_bad_labels():
     assert any(t.get_text().strip() == "-inf" for t in ax.texts)
     with pytest.raises(ValueError, match="labels"):
         plot_diagram(DGMS, labels=["only one"])
+
+
+def test_plot_signed_measure_splits_positive_and_negative_atoms():
+    mu = (np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]]), np.array([2, -1, -1]))
+    nu = (np.array([[0.5, 0.5]]), np.array([0]))
+    axes = plot_signed_measure([mu, nu], labels=["H0", "H1"], title="t")
+    pos, neg = (c.get_offsets() for c in axes[0].collections)
+    np.testing.assert_array_equal(pos, [[0.0, 0.0]])
+    np.testing.assert_array_equal(neg, [[1.0, 0.0], [1.0, 1.0]])
+    assert [ax.get_title() for ax in axes] == ["H0", "H1"]
+    with pytest.raises(ValueError, match="labels"):
+        plot_signed_measure(mu, labels=["a", "b"])
+    with pytest.raises(ValueError, match="points"):
+        plot_signed_measure((np.zeros((2, 3)), np.zeros(2)))

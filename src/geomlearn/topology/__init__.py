@@ -34,7 +34,12 @@ __getattr__, __dir__, __all__ = attach(
             "sliced_wasserstein_distance",
             "pairwise_diagram_distances",
         ],
-        "_plotting": ["plot_diagram", "plot_barcode", "plot_betti_curve"],
+        "_plotting": [
+            "plot_diagram",
+            "plot_barcode",
+            "plot_betti_curve",
+            "plot_signed_measure",
+        ],
         "_multiparameter": [
             "FilteredComplex",
             "RipsLowerStar",

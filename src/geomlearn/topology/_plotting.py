@@ -9,7 +9,7 @@ import numpy as np
 from geomlearn.utils._optional import import_optional
 from geomlearn.utils.validation import check_diagrams
 
-__all__ = ["plot_barcode", "plot_betti_curve", "plot_diagram"]
+__all__ = ["plot_barcode", "plot_betti_curve", "plot_diagram", "plot_signed_measure"]
 
 
 def _axes(ax, caller):
@@ -208,3 +208,81 @@ def plot_betti_curve(diagrams, *, labels=None, ax=None, title=None, resolution=2
     if title is not None:
         ax.set_title(title)
     return ax
+
+
+def plot_signed_measure(measures, *, labels=None, axes=None, title=None):
+    """Draw 2-parameter signed measures: positive and negative atoms, per degree.
+
+    Positive atoms are red upward triangles, negative ones blue downward
+    triangles, with areas proportional to ``|weight|``.
+
+    Parameters
+    ----------
+    measures : tuple (ndarray of shape (n_atoms, 2), ndarray of shape (n_atoms,)) \
+or list of them
+        One measure or one per homology degree, as one sample of the output
+        of :class:`~geomlearn.topology.SignedMeasure`.
+    labels : list of str, default=None
+        Title per measure; ``"H0", "H1", ...`` by default.
+    axes : list of matplotlib.axes.Axes, default=None
+        One axes per measure; a new figure with a row of axes when ``None``.
+    title : str, default=None
+        Figure title (``suptitle``) when the figure is created here.
+
+    Returns
+    -------
+    axes : list of matplotlib.axes.Axes
+        The axes drawn on.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from geomlearn.topology import plot_signed_measure
+    >>> mu = (np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([1, -1]))
+    >>> (ax,) = plot_signed_measure(mu)
+    >>> len(ax.collections)
+    2
+    """
+    plt = import_optional(
+        "matplotlib.pyplot", extra="plot", caller="plot_signed_measure"
+    )
+    if isinstance(measures, tuple):
+        measures = [measures]
+    measures = [(np.asarray(p, dtype=float), np.asarray(w)) for p, w in measures]
+    for k, (points, weights) in enumerate(measures):
+        if points.ndim != 2 or points.shape[1] != 2 or weights.shape != (len(points),):
+            raise ValueError(
+                f"measure {k} must be (points (n_atoms, 2), weights (n_atoms,)); got "
+                f"{points.shape} and {weights.shape}."
+            )
+    if labels is None:
+        labels = [f"H{k}" for k in range(len(measures))]
+    if len(labels) != len(measures):
+        raise ValueError(
+            f"plot_signed_measure: got {len(labels)} labels for {len(measures)} measures."
+        )
+    if axes is None:
+        fig, axes = plt.subplots(
+            1, len(measures), figsize=(4.2 * len(measures), 4), squeeze=False
+        )
+        axes = list(axes[0])
+        if title is not None:
+            fig.suptitle(title)
+    scale = max((np.abs(w).max() for _, w in measures if w.size), default=1)
+    for ax, (points, weights), label in zip(axes, measures, labels, strict=True):
+        for sign, color, marker in ((1, "tab:red", "^"), (-1, "tab:blue", "v")):
+            keep = np.sign(weights) == sign
+            ax.scatter(
+                points[keep, 0],
+                points[keep, 1],
+                s=30 * np.abs(weights[keep]) / scale + 6,
+                c=color,
+                marker=marker,
+                alpha=0.7,
+                label="positive" if sign > 0 else "negative",
+            )
+        ax.set_title(label)
+        ax.set_xlabel("parameter 1")
+        ax.set_ylabel("parameter 2")
+        ax.legend(loc="best", fontsize=8)
+    return axes
