@@ -14,6 +14,7 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from geomlearn.topology._base import (
@@ -908,12 +909,11 @@ class SignedMeasureConvolution(CollectionTransformerMixin, BaseEstimator):
                 np.exp(-((g[None, :] - scaled[:, a : a + 1]) ** 2) / (2 * s * s))
                 for a, g in enumerate(grids)
             ]
-            image = np.zeros(tuple(len(g) for g in grids))
-            for atom in range(points.shape[0]):
-                term = factors[0][atom]
-                for a in range(1, n):
-                    term = np.multiply.outer(term, factors[a][atom])
-                image += weights[atom] * term
+            # sum over atoms of w * f_1 (x) f_2 (x) ..., one axis at a time
+            terms = weights[:, None] * factors[0]
+            for factor in factors[1:]:
+                terms = np.einsum("i...,ij->i...j", terms, factor)
+            image = terms.sum(axis=0)
             parts.append(image.ravel() / (s * np.sqrt(2 * np.pi)) ** n)
         return np.concatenate(parts)
 
@@ -993,8 +993,6 @@ ndarray of shape (n_atoms,)) or list of them
     >>> round(signed_measure_distance(mu, nu, n_directions=1000, random_state=0), 1)
     0.6
     """
-    from sklearn.utils import check_random_state
-
     one = isinstance(measure1, tuple)
     (a,) = _check_measures(
         [[measure1] if one else list(measure1)], input_name="measure1"
@@ -1088,8 +1086,6 @@ class SlicedWassersteinSignedMeasureKernel(CollectionTransformerMixin, BaseEstim
         self : object
             The fitted transformer.
         """
-        from sklearn.utils import check_random_state
-
         X = self._validate_collection(X, fitting=True)
         self.n_degrees_ = len(X[0])
         n_params = X[0][0][0].shape[1]
