@@ -105,6 +105,7 @@ COLLECTION_DATA = {
     "RipsLowerStar": _bifiltered_clouds,
     "RipsCodensity": lambda: [cloud for cloud, _ in _bifiltered_clouds()],
     "GraphLowerStar": _graphs,
+    "CubicalBifiltration": lambda: np.random.default_rng(5).random((5, 6, 7, 2)),
     "SignedMeasure": _bifiltered_complexes,
     "SignedMeasureConvolution": lambda: _signed_measures(),
     "SlicedWassersteinSignedMeasureKernel": lambda: _signed_measures(),

@@ -6,7 +6,10 @@ import numpy as np
 import pytest
 
 from geomlearn.topology import (
+    CubicalBifiltration,
+    CubicalPersistence,
     FilteredComplex,
+    FilteredCubicalComplex,
     GraphLowerStar,
     RipsCodensity,
     RipsLowerStar,
@@ -22,45 +25,126 @@ from geomlearn.topology import (
 pytest.importorskip("gudhi")
 
 
-def _rank_mod2(matrix):
-    """Rank over Z/2 by Gaussian elimination."""
+def _nullspace_mod2(matrix):
+    """Basis (columns) of the kernel over Z/2, from the reduced row echelon form."""
     m = matrix.copy().astype(bool)
-    rank = 0
     rows, cols = m.shape
+    pivots = []
     for col in range(cols):
-        pivot = np.flatnonzero(m[rank:, col])
+        r = len(pivots)
+        if r == rows:
+            break
+        pivot = np.flatnonzero(m[r:, col])
         if pivot.size == 0:
             continue
-        p = rank + pivot[0]
-        m[[rank, p]] = m[[p, rank]]
-        below = np.flatnonzero(m[:, col])
-        below = below[below != rank]
-        m[below] ^= m[rank]
-        rank += 1
-        if rank == rows:
-            break
-    return rank
+        p = r + pivot[0]
+        m[[r, p]] = m[[p, r]]
+        others = np.flatnonzero(m[:, col])
+        m[others[others != r]] ^= m[r]
+        pivots.append(col)
+    free = [c for c in range(cols) if c not in pivots]
+    basis = np.zeros((cols, len(free)), dtype=bool)
+    for k, f in enumerate(free):
+        basis[f, k] = True
+        for row, col in enumerate(pivots):
+            basis[col, k] = m[row, f]
+    return basis
 
 
-def _betti_brute_force(complex_, x, degree):
+def _rank_mod2(matrix):
+    """Rank over Z/2: columns minus the kernel's dimension."""
+    return matrix.shape[1] - _nullspace_mod2(matrix).shape[1]
+
+
+def _cells(complex_):
+    """Grades and boundaries (face indices) of every cell, per dimension."""
+    if isinstance(complex_, FilteredComplex):
+        faces = [[()] * len(complex_.simplices[0])]
+        for k in range(1, len(complex_.simplices)):
+            index = {
+                tuple(f): i for i, f in enumerate(complex_.simplices[k - 1].tolist())
+            }
+            faces.append(
+                [
+                    tuple(index[f] for f in itertools.combinations(s, k))
+                    for s in complex_.simplices[k].tolist()
+                ]
+            )
+        return complex_.grades, faces
+    # a 2-D cubical grid, cells written out one by one
+    g = complex_.vertex_grades
+    rows, cols, _ = g.shape
+    vertex = {(i, j): i * cols + j for i in range(rows) for j in range(cols)}
+    edges, edge_grades, edge_index = [], [], {}
+    for (i, j), v in vertex.items():
+        for di, dj in ((0, 1), (1, 0)):
+            if (i + di, j + dj) in vertex:
+                edge_index[(i, j, di, dj)] = len(edges)
+                edges.append((v, vertex[(i + di, j + dj)]))
+                edge_grades.append(np.maximum(g[i, j], g[i + di, j + dj]))
+    squares, square_grades = [], []
+    for i in range(rows - 1):
+        for j in range(cols - 1):
+            squares.append(
+                (
+                    edge_index[(i, j, 0, 1)],
+                    edge_index[(i + 1, j, 0, 1)],
+                    edge_index[(i, j, 1, 0)],
+                    edge_index[(i, j + 1, 1, 0)],
+                )
+            )
+            square_grades.append(g[i : i + 2, j : j + 2].reshape(-1, g.shape[2]).max(0))
+    grades = [g.reshape(-1, g.shape[2]), np.array(edge_grades), np.array(square_grades)]
+    faces = [[()] * rows * cols, edges, squares]
+    return [gr.reshape(len(f), -1) for gr, f in zip(grades, faces, strict=True)], faces
+
+
+def _boundary(faces, k, alive_rows, alive_cols):
+    """Mod-2 boundary C_k -> C_(k-1) on all (k-1)-cells, alive k-cells only."""
+    out = np.zeros((len(faces[k - 1]), int(alive_cols.sum())), dtype=bool)
+    for j, cell in enumerate(np.flatnonzero(alive_cols)):
+        out[list(faces[k][cell]), j] = True
+    return out[alive_rows] if alive_rows is not None else out
+
+
+def _betti_brute_force(complex_, x, degree, cells=None):
     """dim H_degree(K_x; Z/2) from boundary matrices of the sublevel complex."""
-    alive = [np.all(g <= x, axis=1) for g in complex_.grades]
-    simplices = [s[a] for s, a in zip(complex_.simplices, alive, strict=True)]
-
-    def boundary(k):  # C_k -> C_{k-1}
-        if k == 0 or k >= len(simplices) or len(simplices[k]) == 0:
-            return np.zeros((0 if k == 0 else len(simplices[k - 1]), 0))
-        index = {tuple(f): i for i, f in enumerate(simplices[k - 1].tolist())}
-        out = np.zeros((len(simplices[k - 1]), len(simplices[k])), dtype=bool)
-        for j, s in enumerate(simplices[k].tolist()):
-            for face in itertools.combinations(s, k):
-                out[index[face], j] = True
-        return out
-
-    n = len(simplices[degree]) if degree < len(simplices) else 0
-    r_d = _rank_mod2(boundary(degree)) if degree > 0 and n else 0
-    r_up = _rank_mod2(boundary(degree + 1)) if degree + 1 < len(simplices) else 0
+    grades, faces = cells or _cells(complex_)
+    alive = [np.all(g <= x, axis=1) for g in grades]
+    n = int(alive[degree].sum()) if degree < len(grades) else 0
+    r_d = (
+        _rank_mod2(_boundary(faces, degree, alive[degree - 1], alive[degree]))
+        if degree > 0 and n
+        else 0
+    )
+    r_up = (
+        _rank_mod2(_boundary(faces, degree + 1, alive[degree], alive[degree + 1]))
+        if degree + 1 < len(grades)
+        else 0
+    )
     return n - r_d - r_up
+
+
+def _rank_brute_force(cells, x, y, degree):
+    """rank(H_degree(K_x) -> H_degree(K_y)) over Z/2: dim (Z_x + B_y) - dim B_y."""
+    grades, faces = cells
+    at_x = [np.all(g <= x, axis=1) for g in grades]
+    at_y = [np.all(g <= y, axis=1) for g in grades]
+    n_cells = len(grades[degree]) if degree < len(grades) else 0
+    if n_cells == 0:
+        return 0
+    if degree == 0:
+        cycles = np.eye(n_cells, dtype=bool)[:, at_x[0]]
+    else:
+        d = _boundary(faces, degree, None, at_x[degree])
+        basis = _nullspace_mod2(d)
+        cycles = np.zeros((n_cells, basis.shape[1]), dtype=bool)
+        cycles[at_x[degree]] = basis
+    if degree + 1 < len(grades):
+        bounds = _boundary(faces, degree + 1, None, at_y[degree + 1])
+    else:
+        bounds = np.zeros((n_cells, 0), dtype=bool)
+    return _rank_mod2(np.c_[cycles, bounds]) - _rank_mod2(bounds)
 
 
 def _dense(measure, grid):
@@ -358,3 +442,307 @@ def test_graph_signed_measures_match_brute_force(max_dimension, global_random_se
             x = np.array([a, b])
             counts = [int(np.all(g <= x, axis=1).sum()) for g in c.grades]
             assert chi[i, j] == sum((-1) ** k * n for k, n in enumerate(counts))
+
+
+def _integrate_rank(measure, grid):
+    """Rank table from rectangle atoms: sum over x' <= x and y' >= y."""
+    n = len(grid)
+    points, weights = measure
+    idx = [np.searchsorted(g, points[:, a]) for a, g in enumerate(grid)]
+    idx += [np.searchsorted(g, points[:, n + a]) for a, g in enumerate(grid)]
+    shape = tuple(len(g) for g in grid)
+    dense = np.zeros(shape + shape, dtype=np.int64)
+    np.add.at(dense, tuple(idx), weights)
+    flip = tuple(range(n, 2 * n))
+    return np.flip(integrate_measure(np.flip(dense, axis=flip)), axis=flip)
+
+
+def _check_rank(complex_, sm, measures):
+    cells = _cells(complex_)
+    grid = sm.grid_
+    points = list(itertools.product(*grid))
+    for degree, measure in zip(sm.homology_dimensions_, measures, strict=True):
+        table = _integrate_rank(measure, grid)
+        seen = 0
+        for x in points:
+            for y in points:
+                if not np.all(np.array(x) <= np.array(y)):
+                    continue
+                expected = _rank_brute_force(cells, np.array(x), np.array(y), degree)
+                ix = tuple(np.searchsorted(g, v) for g, v in zip(grid, x, strict=True))
+                iy = tuple(np.searchsorted(g, v) for g, v in zip(grid, y, strict=True))
+                assert table[ix + iy] == expected, (degree, x, y)
+                seen += expected
+        assert seen > 0  # the oracle sees non-trivial maps
+
+
+def test_rank_measure_integrates_to_brute_force_ranks(global_random_seed):
+    complex_ = _bifiltered(global_random_seed, n=8)
+    sm = SignedMeasure(
+        "rank", homology_dimensions=(0, 1), resolution=5, zero_mass=False
+    )
+    measures = sm.fit_transform([complex_])[0]
+    for points, _ in measures:
+        assert points.shape[1] == 4
+        # rectangles: lower corner below upper corner
+        assert np.all(points[:, :2] <= points[:, 2:])
+    _check_rank(complex_, sm, measures)
+
+
+def test_rank_measure_of_a_graph_with_exact_grid(global_random_seed):
+    rng = np.random.default_rng(global_random_seed)
+    A = _random_graph(global_random_seed, n=8, density=0.5)
+    values = rng.integers(0, 3, size=(8, 2)).astype(float)
+    (c,) = GraphLowerStar().fit_transform([(A, values)])
+    sm = SignedMeasure("rank", grid_strategy="exact", zero_mass=False)
+    _check_rank(c, sm, sm.fit_transform([c])[0])
+
+
+def test_one_parameter_rank_measure_is_the_barcode(global_random_seed):
+    rng = np.random.default_rng(global_random_seed)
+    cloud = rng.normal(size=(12, 2))
+    rips = RipsLowerStar().fit_transform([(cloud, np.zeros(12))])[0]
+    one = FilteredComplex(rips.simplices, [g[:, :1] for g in rips.grades])
+    sm = SignedMeasure("rank", grid_strategy="exact", zero_mass=False).fit([one])
+    grid = sm.grid_[0]
+    bars = RipsPersistence((0, 1)).fit_transform([cloud])[0]
+    for (points, weights), dgm in zip(sm.transform([one])[0], bars, strict=True):
+        # a bar [b, d) is the rectangle from b to the last grid value before d
+        expected = {}
+        for birth, death in dgm:
+            lo = grid[np.argmin(np.abs(grid - birth))]
+            hi = (
+                grid[-1]
+                if np.isinf(death)
+                else grid[np.argmin(np.abs(grid - death)) - 1]
+            )
+            expected[(lo, hi)] = expected.get((lo, hi), 0) + 1
+        got = {tuple(p): int(w) for p, w in zip(points, weights, strict=True)}
+        assert got == expected
+
+
+@pytest.mark.parametrize("invariant", ["hilbert", "rank"])
+def test_zero_mass_rank_and_hilbert(invariant):
+    complexes = [_bifiltered(s, n=8) for s in range(3)]
+    kwargs = {"invariant": invariant, "resolution": 5}
+    plain = SignedMeasure(**kwargs, zero_mass=False).fit(complexes)
+    zero = SignedMeasure(**kwargs).fit(complexes)
+    for a, b in zip(plain.transform(complexes), zero.transform(complexes), strict=True):
+        for (pa, wa), (pb, wb) in zip(a, b, strict=True):
+            assert wb.sum() == 0
+            n = plain.n_parameters_
+            lo = np.array([g[0] for g in plain.grid_])
+            hi = np.array([g[-1] for g in plain.grid_])
+            inside = np.all(pb[:, :n] <= hi, axis=1)
+            if invariant == "rank":
+                inside &= np.all(pb[:, n:] >= lo, axis=1)
+            kept = sorted(zip(map(tuple, pb[inside]), wb[inside], strict=True))
+            assert kept == sorted(zip(map(tuple, pa), wa, strict=True))
+
+
+@pytest.mark.parametrize("collapse_edges", [True, False])
+def test_rips_slices_match_the_listed_simplices(collapse_edges, global_random_seed):
+    # the fast route (Rips persistence of point subsets) against slicing the
+    # listed simplices, also for H2 on a 3-dimensional complex
+    rng = np.random.default_rng(global_random_seed)
+    cloud = rng.normal(size=(20, 3))
+    values = rng.uniform(size=20)
+    for max_dimension, degrees in [(2, (0, 1)), (3, (0, 1, 2))]:
+        (fast,) = RipsLowerStar(
+            max_edge_length=2.0,
+            max_dimension=max_dimension,
+            collapse_edges=collapse_edges,
+        ).fit_transform([(cloud, values)])
+        listed = FilteredComplex(fast.simplices, fast.grades)
+        for strategy in ("regular", "exact"):
+            sm = SignedMeasure(
+                homology_dimensions=degrees, grid_strategy=strategy, resolution=12
+            )
+            a = sm.fit([fast]).transform([fast])[0]
+            b = sm.fit([listed]).transform([listed])[0]
+            for (pa, wa), (pb, wb) in zip(a, b, strict=True):
+                np.testing.assert_array_equal(pa, pb)
+                np.testing.assert_array_equal(wa, wb)
+
+
+def test_three_parameters_match_brute_force(global_random_seed):
+    rng = np.random.default_rng(global_random_seed)
+    A = _random_graph(global_random_seed, n=9, density=0.5)
+    values = rng.integers(0, 3, size=(9, 3)).astype(float)
+    (c,) = GraphLowerStar(max_dimension=2).fit_transform([(A, values)])
+    hilbert = SignedMeasure(grid_strategy="exact", zero_mass=False).fit([c])
+    euler = SignedMeasure("euler", grid_strategy="exact", zero_mass=False).fit([c])
+    grid = hilbert.grid_
+    assert len(grid) == 3
+    cells = _cells(c)
+    functions = [integrate_measure(_dense(m, grid)) for m in hilbert.transform([c])[0]]
+    chi = integrate_measure(_dense(euler.transform([c])[0][0], grid))
+    for index in itertools.product(*(range(len(g)) for g in grid)):
+        x = np.array([g[i] for g, i in zip(grid, index, strict=True)])
+        for degree, f in enumerate(functions):
+            assert f[index] == _betti_brute_force(c, x, degree, cells)
+        counts = [int(np.all(g <= x, axis=1).sum()) for g in c.grades]
+        assert chi[index] == sum((-1) ** k * n for k, n in enumerate(counts))
+
+
+def _two_channel_image(seed, shape=(5, 6)):
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 4, size=(*shape, 2)).astype(float)
+
+
+def test_cubical_measures_match_brute_force(global_random_seed):
+    image = _two_channel_image(global_random_seed)
+    (c,) = CubicalBifiltration().fit_transform([image])
+    cells = _cells(c)
+    hilbert = SignedMeasure(
+        homology_dimensions=(0, 1, 2), grid_strategy="exact", zero_mass=False
+    ).fit([c])
+    euler = SignedMeasure("euler", grid_strategy="exact", zero_mass=False).fit([c])
+    grid = hilbert.grid_
+    functions = [integrate_measure(_dense(m, grid)) for m in hilbert.transform([c])[0]]
+    chi = integrate_measure(_dense(euler.transform([c])[0][0], grid))
+    for i, a in enumerate(grid[0]):
+        for j, b in enumerate(grid[1]):
+            x = np.array([a, b])
+            for degree, f in enumerate(functions):
+                assert f[i, j] == _betti_brute_force(c, x, degree, cells)
+            counts = [int(np.all(g <= x, axis=1).sum()) for g in cells[0]]
+            assert chi[i, j] == sum((-1) ** k * n for k, n in enumerate(counts))
+    assert functions[1].max() >= 1  # a hole appears somewhere
+    rank = SignedMeasure("rank", grid_strategy="exact", zero_mass=False).fit([c])
+    _check_rank(c, rank, rank.transform([c])[0])
+
+
+def test_cubical_with_a_constant_channel_is_one_parameter_persistence(
+    global_random_seed,
+):
+    rng = np.random.default_rng(global_random_seed)
+    image = rng.random((9, 8))
+    stacked = np.stack([image, np.zeros_like(image)], axis=-1)
+    (c,) = CubicalBifiltration().fit_transform([stacked])
+    sm = SignedMeasure(grid_strategy="exact", zero_mass=False).fit([c])
+    bars = CubicalPersistence((0, 1), cells="vertices").fit_transform([image])[0]
+    grid = sm.grid_[0]
+    for measure, dgm in zip(sm.transform([c])[0], bars, strict=True):
+        expected = np.zeros(len(grid), dtype=np.int64)
+        for birth, death in dgm:
+            expected[np.argmin(np.abs(grid - birth))] += 1
+            if np.isfinite(death):
+                expected[np.argmin(np.abs(grid - death))] -= 1
+        np.testing.assert_array_equal(_dense(measure, sm.grid_)[:, 0], expected)
+
+
+def test_cubical_bifiltration_channels():
+    from scipy import ndimage
+
+    rng = np.random.default_rng(0)
+    image = rng.random((7, 9))
+    (c,) = CubicalBifiltration(gradient=True, gradient_sigma=1.5).fit_transform([image])
+    np.testing.assert_array_equal(c.vertex_grades[..., 0], image)
+    np.testing.assert_allclose(
+        c.vertex_grades[..., 1], ndimage.gaussian_gradient_magnitude(image, 1.5)
+    )
+    both = np.stack([image, image**2], axis=-1)
+    (c,) = CubicalBifiltration(superlevel=(True, False)).fit_transform([both])
+    np.testing.assert_array_equal(c.vertex_grades, np.stack([-image, image**2], -1))
+    # a 3-D volume with three channels: any number of grid axes and parameters
+    volume = rng.random((4, 5, 3, 3))
+    (c,) = CubicalBifiltration().fit_transform([volume])
+    assert (c.n_parameters, c.dimension) == (3, 3)
+    points, weights = c.euler_measure()
+    assert weights.sum() == 1  # a box is contractible
+    assert len(points) == (4 * 5 * 3) + (3 * 5 * 3 + 4 * 4 * 3 + 4 * 5 * 2) + (
+        3 * 4 * 3 + 3 * 5 * 2 + 4 * 4 * 2
+    ) + (3 * 4 * 2)
+
+
+def _kr_l1(points, weights):
+    """Exact KR norm (l1 ground metric) of a zero-mass integer measure."""
+    from scipy.optimize import linear_sum_assignment
+    from scipy.spatial.distance import cdist
+
+    reps = np.abs(weights)
+    pos = np.repeat(points[weights > 0], reps[weights > 0], axis=0)
+    neg = np.repeat(points[weights < 0], reps[weights < 0], axis=0)
+    if len(pos) == 0:
+        return 0.0
+    cost = cdist(pos, neg, metric="cityblock")
+    rows, cols = linear_sum_assignment(cost)
+    return float(cost[rows, cols].sum())
+
+
+def test_euler_measure_is_stable(global_random_seed):
+    # moving each simplex's grade by e_sigma moves the measure by at most
+    # sum ||e_sigma||_1 in KR distance (exact grid: no squeezing error)
+    rng = np.random.default_rng(global_random_seed)
+    cloud = rng.normal(size=(10, 2))
+    values = rng.uniform(size=10)
+    for scale in (1e-3, 1e-2, 1e-1):
+        moved = (cloud + rng.normal(scale=scale, size=cloud.shape), values + scale)
+        f, g = RipsLowerStar(max_edge_length=1.5, max_dimension=3).fit_transform(
+            [(cloud, values), moved]
+        )
+        f = FilteredComplex(f.simplices, f.grades)
+        # the same complex, perturbed grades: keep the simplices of f
+        g_grades = [
+            np.c_[
+                np.linalg.norm(
+                    moved[0][s[:, :, None]] - moved[0][s[:, None, :]], axis=-1
+                )
+                .reshape(len(s), -1)
+                .max(axis=1),
+                moved[1][s].max(axis=1),
+            ]
+            for s in f.simplices
+        ]
+        g = FilteredComplex(f.simplices, g_grades)
+        sm = SignedMeasure("euler", grid_strategy="exact", zero_mass=False).fit([f, g])
+        (mf,), (mg,) = sm.transform([f, g])
+        points = np.r_[mf[0], mg[0]]
+        weights = np.r_[mf[1], -mg[1]]
+        bound = sum(
+            np.abs(a - b).sum() for a, b in zip(f.grades, g_grades, strict=True)
+        )
+        assert _kr_l1(points, weights) <= bound + 1e-9
+
+
+@pytest.mark.parametrize("invariant", ["hilbert", "rank", "euler"])
+def test_parallel_lines_give_the_same_measure(invariant):
+    complexes = [_bifiltered(0, n=10), _bifiltered(1, n=10)]
+    kwargs = {"invariant": invariant, "resolution": 6}
+    one = SignedMeasure(**kwargs, n_jobs=1).fit(complexes)
+    for n_jobs, X in [(2, complexes[:1]), (2, complexes), (4, complexes)]:
+        many = SignedMeasure(**kwargs, n_jobs=n_jobs).fit(complexes)
+        for a, b in zip(one.transform(X), many.transform(X), strict=True):
+            for (pa, wa), (pb, wb) in zip(a, b, strict=True):
+                np.testing.assert_array_equal(pa, pb)
+                np.testing.assert_array_equal(wa, wb)
+
+
+def test_signed_measure_input_errors():
+    two = _bifiltered(0, n=6)
+    volume = CubicalBifiltration().fit_transform([np.zeros((3, 3, 3))])
+    with pytest.raises(ValueError, match="one or two parameters"):
+        SignedMeasure("rank").fit(volume)
+    sm = SignedMeasure(resolution=4).fit([two])
+    with pytest.raises(ValueError, match="3 parameters but 2"):
+        sm.transform(volume)
+    with pytest.raises(ValueError, match="2 parameters but 3"):
+        SignedMeasure().fit([volume[0], two])
+    with pytest.raises(ValueError, match="channel"):
+        CubicalBifiltration().fit([np.zeros(5)])
+    with pytest.raises(ValueError, match="superlevel"):
+        CubicalBifiltration(superlevel=(True,)).fit([np.zeros((3, 3, 2))])
+    with pytest.raises(ValueError, match="NaN"):
+        FilteredCubicalComplex(np.full((2, 2, 2), np.nan))
+
+
+def test_rips_complexes_pickle_and_compare(global_random_seed):
+    import pickle
+
+    complex_ = _bifiltered(global_random_seed, n=9)
+    listed = [len(s) for s in complex_.simplices]  # lists them
+    again = pickle.loads(pickle.dumps(complex_))
+    assert again == complex_
+    assert [len(s) for s in again.simplices] == listed
+    assert "Rips x function of 9 points" in repr(again)

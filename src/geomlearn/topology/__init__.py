@@ -42,15 +42,19 @@ __getattr__, __dir__, __all__ = attach(
         ],
         "_multiparameter": [
             "FilteredComplex",
+            "FilteredCubicalComplex",
             "RipsLowerStar",
             "RipsCodensity",
             "GraphLowerStar",
+            "CubicalBifiltration",
+            "mobius_inversion",
+            "integrate_measure",
+        ],
+        "_signed_measures": [
             "SignedMeasure",
             "SignedMeasureConvolution",
             "SlicedWassersteinSignedMeasureKernel",
             "signed_measure_distance",
-            "mobius_inversion",
-            "integrate_measure",
         ],
     },
 )

@@ -1,41 +1,36 @@
-"""Multiparameter persistence: bifiltered complexes and their signed measures.
+"""Multiparameter filtrations: the complexes and the transformers that build them.
 
-A 1-critical filtration with ``n`` parameters gives every simplex one grade
-in ``R^n``, at least the grades of its faces. The Hilbert function of
-degree ``d`` counts the ``d``-dimensional holes of each sublevel complex
-``{sigma : f(sigma) <= x}``; its Mobius inversion on a grid is a signed point
-measure with integer weights (Loiseaux et al., signed barcodes as measures),
-as is the Euler characteristic's. This module holds the container, the
-Rips x function bifiltration and the measures; vectorizations come next.
+A 1-critical filtration with ``n`` parameters gives every cell one grade in
+``R^n``, at least the grades of its faces. This module holds the containers
+(simplicial and cubical), Mobius inversion on grids, and the bifiltrations of
+point clouds, graphs and images; ``_signed_measures`` turns them into signed
+measures and features.
 """
 
 import itertools
 from numbers import Integral
 
 import numpy as np
+from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator
-from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted
 
 from geomlearn.topology._base import (
     CollectionTransformerMixin,
-    check_homology_dimensions,
     gudhi_module,
 )
-from geomlearn.utils._param_validation import Interval, Real, StrOptions, _fit_context
+from geomlearn.utils._optional import import_optional
+from geomlearn.utils._param_validation import Interval, Real, _fit_context
 from geomlearn.utils.validation import as_collection, check_point_clouds
 
 __all__ = [
+    "CubicalBifiltration",
     "FilteredComplex",
+    "FilteredCubicalComplex",
     "GraphLowerStar",
     "RipsCodensity",
     "RipsLowerStar",
-    "SignedMeasure",
-    "SignedMeasureConvolution",
-    "SlicedWassersteinSignedMeasureKernel",
     "integrate_measure",
     "mobius_inversion",
-    "signed_measure_distance",
 ]
 
 
@@ -137,6 +132,34 @@ class FilteredComplex:
         )
         return points, weights
 
+    def _grid_grades(self):
+        """Grades from which a grid is learned: every grade of the complex."""
+        return np.concatenate(self.grades)
+
+    def _cell_grades(self):
+        """Grade arrays aligned with the time arrays ``_bars`` takes."""
+        return self.grades
+
+    def _bars(self, times, degrees):
+        """Bars of the one-parameter filtration with entry times ``times``.
+
+        ``times[k]`` gives each ``k``-simplex its entry time (``inf``: never);
+        times must not decrease from faces to cofaces. Returns one
+        ``(n_bars, 2)`` array per degree, mod-2 coefficients.
+        """
+        gudhi = gudhi_module("SignedMeasure")
+        st = gudhi.SimplexTree()
+        for s, t in zip(self.simplices, times, strict=True):
+            keep = np.isfinite(t)
+            if keep.any():
+                st.insert_batch(np.ascontiguousarray(s[keep].T), t[keep])
+        if st.num_vertices() == 0:
+            return [np.empty((0, 2)) for _ in degrees]
+        st.compute_persistence(homology_coeff_field=2, persistence_dim_max=True)
+        return [
+            st.persistence_intervals_in_dimension(d).reshape(-1, 2) for d in degrees
+        ]
+
 
 def mobius_inversion(function):
     """Mobius inversion of a function on a grid (iterated backward differences).
@@ -196,6 +219,141 @@ def integrate_measure(measure):
     return out
 
 
+class _FunctionRipsComplex(FilteredComplex):
+    """The Rips x vertex-function bifiltration, kept as points and values.
+
+    Its slice ``{f <= c}`` is the Rips filtration of the points with value at
+    most ``c``, so Hilbert functions come from one-parameter Rips persistence
+    of point subsets and no simplex is listed. The simplices are listed on
+    first use of ``simplices`` or ``grades`` (Euler and rank measures).
+    """
+
+    def __init__(self, points, values, max_edge_length, max_dimension, collapse_edges):
+        self.points = points
+        self.values = values
+        self.max_edge_length = float(max_edge_length)
+        self.max_dimension = int(max_dimension)
+        self.collapse_edges = bool(collapse_edges)
+        self.n_parameters = 2
+        self._listed = None
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_listed"] = None  # listed again on demand: pickles stay small
+        return state
+
+    def __eq__(self, other):
+        if isinstance(other, _FunctionRipsComplex):
+            return (
+                np.array_equal(self.points, other.points)
+                and np.array_equal(self.values, other.values)
+                and self.max_edge_length == other.max_edge_length
+                and self.max_dimension == other.max_dimension
+            )
+        return super().__eq__(other)
+
+    __hash__ = None
+
+    def __repr__(self):
+        return (
+            f"FilteredComplex(n_parameters=2, Rips x function of "
+            f"{len(self.points)} points, max_dimension={self.max_dimension})"
+        )
+
+    def _list(self):
+        if self._listed is None:
+            gudhi = gudhi_module("RipsLowerStar")
+            st = gudhi.RipsComplex(
+                points=self.points, max_edge_length=self.max_edge_length
+            ).create_simplex_tree(max_dimension=self.max_dimension)
+            by_dim = [[] for _ in range(st.dimension() + 1)]
+            for simplex, length in st.get_simplices():
+                by_dim[len(simplex) - 1].append((simplex, length))
+            simplices, grades = [], []
+            for k, entries in enumerate(by_dim):
+                verts = np.array([s for s, _ in entries], dtype=np.int64)
+                verts = verts.reshape(-1, k + 1)
+                lengths = np.array([f for _, f in entries])
+                simplices.append(verts)
+                grades.append(np.c_[lengths, self.values[verts].max(axis=1)])
+            self._listed = (simplices, grades)
+        return self._listed
+
+    @property
+    def simplices(self):
+        return self._list()[0]
+
+    @property
+    def grades(self):
+        return self._list()[1]
+
+    @property
+    def dimension(self):
+        return len(self.simplices) - 1
+
+    def _distances(self):
+        from scipy.spatial.distance import pdist, squareform
+
+        return squareform(pdist(self.points))
+
+    def _grid_grades(self):
+        # triangles and higher enter at the maxima of their edges' grades:
+        # the vertices and edges carry every value a grid can need
+        n = len(self.points)
+        upper = np.triu_indices(n, k=1)
+        lengths = self._distances()[upper]
+        keep = lengths <= self.max_edge_length
+        edges = np.c_[
+            lengths[keep],
+            np.maximum(self.values[upper[0][keep]], self.values[upper[1][keep]]),
+        ]
+        return np.r_[np.c_[np.zeros(n), self.values], edges]
+
+    def _hilbert(self, grid, degrees, n_jobs):
+        """Betti numbers on the grid from Rips persistence of nested subsets."""
+        gudhi_sklearn = import_optional(
+            "gudhi.sklearn", extra="tda", caller="SignedMeasure"
+        )
+        g1, g2 = grid
+        out = np.zeros((len(degrees), len(g1), len(g2)), dtype=np.int64)
+        order = np.argsort(self.values, kind="stable")
+        # points in slice j: the first counts[j] of ``order``
+        counts = np.searchsorted(self.values[order], g2, side="right")
+        distances = self._distances()
+        # longer edges enter beyond the grid's last value: never seen on it
+        threshold = min(self.max_edge_length, float(g1[-1]))
+        sizes = np.unique(counts[counts > 1])
+        bars = {}
+        if sizes.size:
+            rips = gudhi_sklearn.RipsPersistence(
+                homology_dimensions=list(degrees),
+                threshold=threshold,
+                input_type="full distance matrix",
+                homology_coeff_field=2,
+                num_collapses="auto" if self.collapse_edges else 0,
+                n_jobs=n_jobs,
+            )
+            # a few subsets at a time: each sub-matrix is a dense copy
+            step = 8 * max(1, effective_n_jobs(n_jobs))
+            for start in range(0, len(sizes), step):
+                chunk = sizes[start : start + step]
+                subs = [distances[np.ix_(order[:k], order[:k])] for k in chunk]
+                for k, dgms in zip(chunk, rips.fit_transform(subs), strict=True):
+                    bars[k] = dgms
+        lone = [
+            np.array([[0.0, np.inf]]) if d == 0 else np.empty((0, 2)) for d in degrees
+        ]
+        for j, k in enumerate(counts):
+            if k == 0:
+                continue
+            for a, b in enumerate(bars[k] if k > 1 else lone):
+                b = np.asarray(b, dtype=np.float64).reshape(-1, 2)
+                out[a, :, j] = (
+                    (b[:, 0][None, :] <= g1[:, None]) & (g1[:, None] < b[:, 1][None, :])
+                ).sum(axis=1)
+        return out
+
+
 class RipsLowerStar(CollectionTransformerMixin, BaseEstimator):
     """Rips x function bifiltration of point clouds (function-Rips).
 
@@ -210,6 +368,24 @@ class RipsLowerStar(CollectionTransformerMixin, BaseEstimator):
         Largest edge length in the complex.
     max_dimension : int, default=2
         Largest simplex dimension (2 for H0 and H1).
+    collapse_edges : bool, default=True
+        Let gudhi collapse dominated edges in each slice when
+        :class:`SignedMeasure` computes Hilbert measures (see Notes). The
+        collapse is exact: it changes the time, never the measure. gudhi
+        applies it when degree 2 or higher is asked for; for H0 and H1 its
+        Ripser runs on the full slice, which we measured to be faster.
+
+    Notes
+    -----
+    The slice ``{f <= c}`` of this bifiltration is the Rips filtration of the
+    points with value at most ``c``. :class:`SignedMeasure` therefore gets
+    Hilbert functions from one-parameter Rips persistence (gudhi's Ripser) of
+    nested subsets of the points, one per grid value of the second axis,
+    without listing a simplex (when the degrees asked for are below
+    ``max_dimension``). The returned complexes keep the points and values;
+    their simplices are listed by gudhi's Rips complex on first access
+    (``simplices``, ``grades``: Euler and rank measures), which for dense
+    clouds is the costly step.
 
     Examples
     --------
@@ -218,17 +394,21 @@ class RipsLowerStar(CollectionTransformerMixin, BaseEstimator):
     >>> cloud = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
     >>> (bifiltered,) = RipsLowerStar().fit_transform([(cloud, np.array([0.0, 2.0, 1.0]))])
     >>> bifiltered
-    FilteredComplex(n_parameters=2, simplices per dimension=[3, 3, 1])
+    FilteredComplex(n_parameters=2, Rips x function of 3 points, max_dimension=2)
+    >>> [len(s) for s in bifiltered.simplices]
+    [3, 3, 1]
     """
 
     _parameter_constraints = {
         "max_edge_length": [Interval(Real, 0, None, closed="right")],
         "max_dimension": [Interval(Integral, 1, None, closed="left")],
+        "collapse_edges": ["boolean"],
     }
 
-    def __init__(self, max_edge_length=np.inf, max_dimension=2):
+    def __init__(self, max_edge_length=np.inf, max_dimension=2, collapse_edges=True):
         self.max_edge_length = max_edge_length
         self.max_dimension = max_dimension
+        self.collapse_edges = collapse_edges
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -272,21 +452,14 @@ shape (n_points,))
         return out
 
     def _transform_one(self, sample):
-        gudhi = gudhi_module("RipsLowerStar")
         points, values = sample
-        st = gudhi.RipsComplex(
-            points=points, max_edge_length=self.max_edge_length
-        ).create_simplex_tree(max_dimension=int(self.max_dimension))
-        by_dim = [[] for _ in range(st.dimension() + 1)]
-        for simplex, length in st.get_simplices():
-            by_dim[len(simplex) - 1].append((simplex, length))
-        simplices, grades = [], []
-        for k, entries in enumerate(by_dim):
-            verts = np.array([s for s, _ in entries], dtype=np.int64).reshape(-1, k + 1)
-            lengths = np.array([f for _, f in entries])
-            simplices.append(verts)
-            grades.append(np.c_[lengths, values[verts].max(axis=1)])
-        return FilteredComplex(simplices, grades)
+        return _FunctionRipsComplex(
+            points,
+            values,
+            self.max_edge_length,
+            self.max_dimension,
+            self.collapse_edges,
+        )
 
 
 class RipsCodensity(RipsLowerStar):
@@ -306,6 +479,9 @@ class RipsCodensity(RipsLowerStar):
         Largest edge length in the complex.
     max_dimension : int, default=2
         Largest simplex dimension (2 for H0 and H1).
+    collapse_edges : bool, default=True
+        Let gudhi collapse dominated edges in each slice of the Hilbert
+        computation (exact; see :class:`RipsLowerStar`).
 
     Examples
     --------
@@ -322,10 +498,17 @@ class RipsCodensity(RipsLowerStar):
         "bandwidth": [Interval(Real, 0, None, closed="neither")],
     }
 
-    def __init__(self, bandwidth=0.1, max_edge_length=np.inf, max_dimension=2):
+    def __init__(
+        self,
+        bandwidth=0.1,
+        max_edge_length=np.inf,
+        max_dimension=2,
+        collapse_edges=True,
+    ):
         self.bandwidth = bandwidth
         self.max_edge_length = max_edge_length
         self.max_dimension = max_dimension
+        self.collapse_edges = collapse_edges
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -517,567 +700,217 @@ class GraphLowerStar(CollectionTransformerMixin, BaseEstimator):
         return FilteredComplex(simplices, grades)
 
 
-def _slice_hilbert(complex_, grid, degrees):
-    """Hilbert functions of a 2-parameter complex on a grid, by slicing.
+class FilteredCubicalComplex:
+    """A cubical grid with a multiparameter filtration given at its vertices.
 
-    For each value ``c`` of the second axis, the sublevel complex in the
-    second parameter is filtered by the first; the bars of its one-parameter
-    persistence, read at the first axis's grid values, give the Betti numbers
-    of every sublevel complex on that grid line.
-    """
-    gudhi = gudhi_module("SignedMeasure")
-    g1, g2 = grid
-    out = np.zeros((len(degrees), len(g1), len(g2)), dtype=np.int64)
-    for j, c in enumerate(g2):
-        st = gudhi.SimplexTree()
-        for s, g in zip(complex_.simplices, complex_.grades, strict=True):
-            keep = g[:, 1] <= c
-            if keep.any():
-                st.insert_batch(np.ascontiguousarray(s[keep].T), g[keep, 0])
-        if st.num_vertices() == 0:
-            continue
-        st.compute_persistence(homology_coeff_field=2, persistence_dim_max=True)
-        for a, d in enumerate(degrees):
-            bars = st.persistence_intervals_in_dimension(d).reshape(-1, 2)
-            alive = (bars[:, 0][None, :] <= g1[:, None]) & (
-                g1[:, None] < bars[:, 1][None, :]
-            )
-            out[a, :, j] = alive.sum(axis=1)
-    return out
-
-
-class SignedMeasure(CollectionTransformerMixin, BaseEstimator):
-    """Hilbert or Euler signed measures of 2-parameter filtered complexes.
-
-    ``fit`` learns a product grid from the training complexes' grades (and the
-    top corner used to give every measure zero total mass); ``transform``
-    computes, per complex, the invariant on that grid and its Mobius
-    inversion: a signed point measure with integer weights whose sums over
-    down-sets ``{y <= x}`` give back the invariant at every grid point ``x``.
+    Pixels (voxels) are the vertices of the grid; every edge, square, cube
+    of the grid enters at the coordinatewise maximum of its vertices' grades
+    (the lower-star, or "V-construction", of each channel). It is the
+    cubical counterpart of :class:`FilteredComplex` for
+    :class:`SignedMeasure`.
 
     Parameters
     ----------
-    invariant : {"hilbert", "euler"}, default="hilbert"
-        ``"hilbert"``: the Hilbert function of each homology degree
-        (dimension of homology of each sublevel complex, mod 2), computed by
-        one-parameter persistence along the grid lines. ``"euler"``: the Euler
-        characteristic of the sublevel complexes, from simplex counts alone
-        (one measure; meaningful when the complex is complete up to its top
-        dimension).
-    homology_dimensions : int or tuple of int, default=(0, 1)
-        Degrees of the Hilbert measures (ignored for ``"euler"``).
-    grid_strategy : {"regular", "quantile", "exact"}, default="regular"
-        Grid values per axis: ``resolution`` evenly spaced values over the
-        range of the training grades, their quantiles, or every distinct
-        training value.
-    resolution : int, default=50
-        Grid values per axis (ignored for ``"exact"``).
-    zero_mass : bool, default=True
-        Replace each atom ``w delta_p`` by the signed corners of the box from
-        ``p`` to the grid's top corner, so that every measure has total mass
-        0 and measures compare under optimal transport; the box is the same
-        for all samples.
+    vertex_grades : array-like of shape (*grid_shape, n_parameters)
+        Grade of each vertex; the last axis holds the parameters.
 
     Attributes
     ----------
-    grid_ : list of ndarray
-        Grid values per axis.
-    homology_dimensions_ : tuple of int
-        The degrees of the Hilbert measures (empty for ``"euler"``).
-    mass_corner_ : ndarray of shape (2,)
-        Top corner of the zero-mass box: a tenth of each axis' range beyond
-        its last grid value.
-
-    Notes
-    -----
-    A grade between two grid values counts from the next grid value up
-    (grid squeezing): the measure is exact on the grid, and moves each atom by
-    at most one grid step.
+    n_parameters : int
+        Number of filtration parameters.
+    dimension : int
+        Number of grid axes (the top cell dimension).
 
     Examples
     --------
     >>> import numpy as np
-    >>> from geomlearn.topology import RipsLowerStar, SignedMeasure
-    >>> rng = np.random.default_rng(0)
-    >>> cloud = rng.normal(size=(30, 2))
-    >>> (bifiltered,) = RipsLowerStar().fit_transform([(cloud, np.linalg.norm(cloud, axis=1))])
-    >>> (measures,) = SignedMeasure(resolution=10).fit_transform([bifiltered])
-    >>> points, weights = measures[0]  # degree 0
-    >>> int(weights.sum())  # zero total mass
-    0
+    >>> from geomlearn.topology import FilteredCubicalComplex
+    >>> image = np.zeros((3, 4, 2))  # a 3 x 4 image with two channels
+    >>> complex_ = FilteredCubicalComplex(image)
+    >>> points, weights = complex_.euler_measure()
+    >>> int(weights.sum())  # the Euler characteristic of a rectangle
+    1
     """
 
-    _parameter_constraints = {
-        "invariant": [StrOptions({"hilbert", "euler"})],
-        "homology_dimensions": [
-            Interval(Integral, 0, None, closed="left"),
-            "array-like",
-        ],
-        "grid_strategy": [StrOptions({"regular", "quantile", "exact"})],
-        "resolution": [Interval(Integral, 2, None, closed="left")],
-        "zero_mass": ["boolean"],
-    }
-
-    def __init__(
-        self,
-        invariant="hilbert",
-        homology_dimensions=(0, 1),
-        *,
-        grid_strategy="regular",
-        resolution=50,
-        zero_mass=True,
-    ):
-        self.invariant = invariant
-        self.homology_dimensions = homology_dimensions
-        self.grid_strategy = grid_strategy
-        self.resolution = resolution
-        self.zero_mass = zero_mass
-
-    def _validate_collection(self, X, fitting):
-        X = as_collection(X, samples="FilteredComplex objects")
-        for i, c in enumerate(X):
-            if not isinstance(c, FilteredComplex):
-                raise TypeError(
-                    f"X[{i}] must be a FilteredComplex (e.g. from RipsLowerStar); "
-                    f"got {type(c).__name__}."
-                )
-            if c.n_parameters != 2:
-                raise ValueError(
-                    f"X[{i}] has {c.n_parameters} parameters; SignedMeasure handles "
-                    f"2-parameter filtrations."
-                )
-        return X
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Learn the grid from the grades of the training complexes.
-
-        Parameters
-        ----------
-        X : list of FilteredComplex
-            Two-parameter filtered complexes.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-            The fitted transformer.
-        """
-        X = self._validate_collection(X, fitting=True)
-        self.homology_dimensions_ = (
-            ()
-            if self.invariant == "euler"
-            else check_homology_dimensions(self.homology_dimensions)
-        )
-        grades = np.concatenate([g for c in X for g in c.grades])
-        self.grid_ = []
-        for axis in range(2):
-            values = grades[:, axis]
-            if self.grid_strategy == "exact":
-                grid = np.unique(values)
-            elif self.grid_strategy == "quantile":
-                grid = np.unique(
-                    np.quantile(values, np.linspace(0, 1, self.resolution))
-                )
-            else:
-                grid = np.unique(
-                    np.linspace(values.min(), values.max(), self.resolution)
-                )
-            self.grid_.append(grid)
-        # zero-mass box: a tenth of the range beyond the grid's last values
-        self.mass_corner_ = np.array(
-            [
-                g[-1] + (0.1 * (g[-1] - g[0]) if g[-1] > g[0] else 1.0)
-                for g in self.grid_
-            ]
-        )
-        return self
-
-    def _transform_one(self, complex_):
-        shape = tuple(len(g) for g in self.grid_)
-        if self.invariant == "euler":
-            points, weights = complex_.euler_measure()
-            idx = [
-                np.searchsorted(g, points[:, a], side="left")
-                for a, g in enumerate(self.grid_)
-            ]
-            dense = np.zeros(shape, dtype=np.int64)
-            inside = np.all([i < n for i, n in zip(idx, shape, strict=True)], axis=0)
-            np.add.at(dense, tuple(i[inside] for i in idx), weights[inside])
-            return [self._sparse(dense)]
-        hilbert = _slice_hilbert(complex_, self.grid_, self.homology_dimensions_)
-        return [self._sparse(mobius_inversion(h)) for h in hilbert]
-
-    def _sparse(self, dense):
-        grid = self.grid_
-        if self.zero_mass:
-            dense = _zero_out(dense)
-            grid = [np.r_[g, m] for g, m in zip(grid, self.mass_corner_, strict=True)]
-        idx = np.nonzero(dense)
-        points = np.column_stack([g[i] for g, i in zip(grid, idx, strict=True)])
-        return points.reshape(-1, 2), dense[idx].astype(np.int64)
-
-    def transform(self, X):
-        """Compute the signed measure(s) of every complex.
-
-        Parameters
-        ----------
-        X : list of FilteredComplex
-            Two-parameter filtered complexes.
-
-        Returns
-        -------
-        measures : list of list of tuple (ndarray of shape (n_atoms, 2), \
-ndarray of shape (n_atoms,))
-            Per sample, one ``(points, weights)`` pair per homology degree
-            (one pair for ``"euler"``); weights are non-zero integers.
-        """
-        check_is_fitted(self)
-        return self._map(self._validate_collection(X, fitting=False))
-
-
-def _zero_out(dense):
-    """Move each atom to the signed corners of its box up to the top corner.
-
-    The top corner is one step beyond the grid's last values, so the added
-    atoms are not on the grid's last line but the measures of all samples
-    share the same box. Implemented on the grid extended by one index per
-    axis and cropped: an atom at ``i`` adds ``-w`` at ``(i_1, top)``, etc.
-    """
-    n = dense.ndim
-    out = np.zeros(tuple(s + 1 for s in dense.shape), dtype=dense.dtype)
-    for corner in itertools.product((0, 1), repeat=n):
-        sign = (-1) ** sum(corner)
-        index = tuple(slice(None, -1) if c == 0 else -1 for c in corner)
-        part = dense
-        for axis in reversed(range(n)):
-            if corner[axis]:
-                part = part.sum(axis=axis)
-        out[index] += sign * part
-    return out
-
-
-def _check_measures(X, n_degrees=None, input_name="X"):
-    """Validate signed measures: per sample, per degree, (points, integer weights)."""
-    X = as_collection(X, samples="signed measures", input_name=input_name)
-    out = []
-    for i, sample in enumerate(X):
-        if not isinstance(sample, (list, tuple)) or not sample:
-            raise TypeError(
-                f"{input_name}[{i}] must be a list of (points, weights) pairs, one "
-                f"per homology degree (the output of SignedMeasure)."
-            )
-        degrees = []
-        for k, pair in enumerate(sample):
-            if not (isinstance(pair, tuple) and len(pair) == 2):
-                raise TypeError(
-                    f"{input_name}[{i}][{k}] must be a (points, weights) pair."
-                )
-            points = np.asarray(pair[0], dtype=np.float64)
-            weights = np.asarray(pair[1])
-            if points.ndim != 2 or weights.shape != (points.shape[0],):
-                raise ValueError(
-                    f"{input_name}[{i}][{k}]: points must be (n_atoms, n_parameters) "
-                    f"and weights (n_atoms,); got {points.shape} and {weights.shape}."
-                )
-            if weights.dtype.kind not in "iu" or not np.isfinite(points).all():
-                raise ValueError(
-                    f"{input_name}[{i}][{k}] needs finite points and integer weights."
-                )
-            degrees.append((points, weights.astype(np.int64)))
-        expected = (
-            n_degrees if n_degrees is not None else (len(out[0]) if out else None)
-        )
-        if expected is not None and len(degrees) != expected:
+    def __init__(self, vertex_grades):
+        grades = np.asarray(vertex_grades, dtype=np.float64)
+        if grades.ndim < 2 or 0 in grades.shape:
             raise ValueError(
-                f"{input_name}[{i}] holds {len(degrees)} measure(s) but {expected} "
-                f"were expected; one per homology degree."
+                "vertex_grades must have shape (*grid_shape, n_parameters) with at "
+                f"least one grid axis; got {grades.shape}."
             )
-        out.append(degrees)
-    return out
+        if not np.isfinite(grades).all():
+            raise ValueError("vertex_grades contains NaN or infinity.")
+        self.vertex_grades = grades
+        self.n_parameters = grades.shape[-1]
+        self.dimension = grades.ndim - 1
+
+    def __eq__(self, other):
+        if not isinstance(other, FilteredCubicalComplex):
+            return NotImplemented
+        return np.array_equal(self.vertex_grades, other.vertex_grades)
+
+    __hash__ = None
+
+    def __repr__(self):
+        shape = " x ".join(str(s) for s in self.vertex_grades.shape[:-1])
+        return f"FilteredCubicalComplex(n_parameters={self.n_parameters}, grid {shape})"
+
+    def euler_measure(self):
+        """Return the Euler signed measure: ``sum_cell (-1)^dim delta_grade``.
+
+        Returns
+        -------
+        points : ndarray of shape (n_cells, n_parameters)
+            The grade of every cell of the grid.
+        weights : ndarray of shape (n_cells,)
+            ``(-1)^dim`` of each cell.
+        """
+        n = self.n_parameters
+        points, weights = [], []
+        for k in range(self.dimension + 1):
+            for axes in itertools.combinations(range(self.dimension), k):
+                # the cells spanning these axes: maxima over unit steps
+                g = self.vertex_grades
+                for axis in axes:
+                    head = [slice(None)] * g.ndim
+                    tail = [slice(None)] * g.ndim
+                    head[axis], tail[axis] = slice(None, -1), slice(1, None)
+                    g = np.maximum(g[tuple(head)], g[tuple(tail)])
+                cells = g.reshape(-1, n)
+                points.append(cells)
+                weights.append(np.full(len(cells), (-1) ** k, dtype=np.int64))
+        return np.concatenate(points), np.concatenate(weights)
+
+    def _grid_grades(self):
+        # every cell's grade is a coordinatewise maximum of vertex grades
+        return self.vertex_grades.reshape(-1, self.n_parameters)
+
+    def _cell_grades(self):
+        return [self._grid_grades()]
+
+    def _bars(self, times, degrees):
+        gudhi = gudhi_module("SignedMeasure")
+        (t,) = times
+        if not np.isfinite(t).any():
+            return [np.empty((0, 2)) for _ in degrees]
+        # a cell enters at the latest time of its vertices: gudhi's vertex mode;
+        # vertices never entering (inf) keep their cells out
+        cc = gudhi.CubicalComplex(vertices=t.reshape(self.vertex_grades.shape[:-1]))
+        cc.compute_persistence(homology_coeff_field=2)
+        out = []
+        for d in degrees:
+            bars = np.asarray(cc.persistence_intervals_in_dimension(d)).reshape(-1, 2)
+            out.append(bars[np.isfinite(bars[:, 0])])
+        return out
 
 
-class SignedMeasureConvolution(CollectionTransformerMixin, BaseEstimator):
-    """Signed measures convolved with a Gaussian, sampled on a fitted grid.
+class CubicalBifiltration(CollectionTransformerMixin, BaseEstimator):
+    """Multiparameter sublevel filtrations of images with several channels.
 
-    For a measure ``mu = sum_k w_k delta_{p_k}`` the features are
-    ``v(y) = sum_k w_k K(y - p_k)`` at the nodes ``y`` of a regular grid,
-    ``K`` the Gaussian of standard deviation ``bandwidth`` normalised to
-    integrate to 1. With ``normalize`` every coordinate is first divided by
-    that axis' range over the training atoms (per degree), so one bandwidth
-    fits all axes. One image per degree, flattened, side by side.
+    Each sample is an image (any number of grid axes) whose last axis holds
+    one channel per filtration parameter, e.g. intensity and a second
+    measurement; or, with ``gradient=True``, a single-channel image that gets
+    the pair (intensity, gradient norm). Pixels are the vertices of a cubical
+    grid and a cell enters when all its pixels are below the threshold in
+    every channel (:class:`FilteredCubicalComplex`).
 
     Parameters
     ----------
-    bandwidth : float, default=0.1
-        Standard deviation of the Gaussian (in normalised units when
-        ``normalize``).
-    resolution : int, default=20
-        Grid nodes per axis.
-    normalize : bool, default=True
-        Divide coordinates by the per-axis range learned in ``fit``.
+    gradient : bool, default=False
+        ``False``: samples are ``(*grid_shape, n_channels)`` arrays and the
+        channels are the parameters. ``True``: samples are
+        ``grid_shape`` arrays and the parameters are the values and the norm
+        of their Gaussian-smoothed gradient
+        (:func:`scipy.ndimage.gaussian_gradient_magnitude`), so that flat
+        regions enter before edges.
+    gradient_sigma : float, default=1.0
+        Standard deviation, in pixels, of the Gaussian smoothing of the
+        gradient.
+    superlevel : bool or tuple of bool, default=False
+        Use superlevel sets (bright first) for all parameters, or per
+        parameter; those coordinates are negated, so measures of
+        superlevel parameters live at minus the channel values.
 
     Attributes
     ----------
-    n_degrees_ : int
-        Number of measures per sample.
-    scales_ : ndarray of shape (n_degrees, n_parameters)
-        Per-axis divisors (ranges, or 1 without ``normalize``).
-    grids_ : list of list of ndarray
-        Grid nodes per degree and axis, in normalised units.
-
-    Notes
-    -----
-    Stability: ``x -> K(y - x)`` is Lipschitz with constant
-    ``L = exp(-1/2) / (2 pi bandwidth^3)`` in two parameters, so by
-    Kantorovich-Rubinstein duality the largest feature difference of two
-    measures of equal mass is at most ``L`` times their KR distance
-    (in normalised coordinates).
+    n_parameters_ : int
+        Number of filtration parameters.
+    n_grid_dims_ : int
+        Number of grid axes of the images.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from geomlearn.topology import SignedMeasureConvolution
-    >>> mu = [(np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([1, -1]))]
-    >>> SignedMeasureConvolution(resolution=5).fit_transform([mu]).shape
-    (1, 25)
+    >>> from geomlearn.topology import CubicalBifiltration, SignedMeasure
+    >>> image = np.random.default_rng(0).random((16, 16))
+    >>> complexes = CubicalBifiltration(gradient=True).fit_transform([image])
+    >>> complexes[0]
+    FilteredCubicalComplex(n_parameters=2, grid 16 x 16)
+    >>> (measures,) = SignedMeasure(resolution=10).fit_transform(complexes)
+    >>> len(measures)  # H0 and H1
+    2
     """
 
     _parameter_constraints = {
-        "bandwidth": [Interval(Real, 0, None, closed="neither")],
-        "resolution": [Interval(Integral, 1, None, closed="left")],
-        "normalize": ["boolean"],
+        "gradient": ["boolean"],
+        "gradient_sigma": [Interval(Real, 0, None, closed="neither")],
+        "superlevel": ["boolean", tuple, list],
     }
 
-    def __init__(self, bandwidth=0.1, resolution=20, normalize=True):
-        self.bandwidth = bandwidth
-        self.resolution = resolution
-        self.normalize = normalize
+    def __init__(self, gradient=False, gradient_sigma=1.0, superlevel=False):
+        self.gradient = gradient
+        self.gradient_sigma = gradient_sigma
+        self.superlevel = superlevel
 
     def _validate_collection(self, X, fitting):
-        return _check_measures(X, None if fitting else self.n_degrees_)
+        from geomlearn.topology._persistence import _check_real_array
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Learn per-degree axis ranges and the output grid.
-
-        Parameters
-        ----------
-        X : list of list of tuple (ndarray, ndarray)
-            Signed measures (the output of :class:`SignedMeasure`).
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-            The fitted transformer.
-        """
-        X = self._validate_collection(X, fitting=True)
-        self.n_degrees_ = len(X[0])
-        n_params = X[0][0][0].shape[1]
-        self.scales_ = np.ones((self.n_degrees_, n_params))
-        self.grids_ = []
-        for k in range(self.n_degrees_):
-            points = np.concatenate([s[k][0] for s in X]).reshape(-1, n_params)
-            if points.shape[0] == 0:
-                lo, hi = np.zeros(n_params), np.ones(n_params)
+        X = as_collection(
+            X,
+            samples="images (arrays with a channel axis last)",
+            ndims=range(1, 33),
+        )
+        out = []
+        expected = None if fitting else self.n_grid_dims_
+        for i, sample in enumerate(X):
+            a = _check_real_array(sample, f"X[{i}]")
+            if self.gradient:
+                grid_dims = a.ndim
             else:
-                lo, hi = points.min(axis=0), points.max(axis=0)
-            width = np.where(hi > lo, hi - lo, 1.0)
-            if self.normalize:
-                self.scales_[k] = width
-            lo, hi = lo / self.scales_[k], hi / self.scales_[k]
-            self.grids_.append(
-                [
-                    np.linspace(a, b, self.resolution)
-                    for a, b in zip(lo, hi, strict=True)
-                ]
-            )
-        return self
-
-    def _transform_one(self, sample):
-        parts = []
-        s = self.bandwidth
-        for k, (points, weights) in enumerate(sample):
-            grids = self.grids_[k]
-            scaled = points / self.scales_[k]
-            n = len(grids)
-            # separable Gaussian: product of 1-D factors per axis
-            factors = [
-                np.exp(-((g[None, :] - scaled[:, a : a + 1]) ** 2) / (2 * s * s))
-                for a, g in enumerate(grids)
-            ]
-            # sum over atoms of w * f_1 (x) f_2 (x) ..., one axis at a time
-            terms = weights[:, None] * factors[0]
-            for factor in factors[1:]:
-                terms = np.einsum("i...,ij->i...j", terms, factor)
-            image = terms.sum(axis=0)
-            parts.append(image.ravel() / (s * np.sqrt(2 * np.pi)) ** n)
-        return np.concatenate(parts)
-
-    def transform(self, X):
-        """Compute the convolution features of every measure.
-
-        Parameters
-        ----------
-        X : list of list of tuple (ndarray, ndarray)
-            Signed measures with as many degrees as in ``fit``.
-
-        Returns
-        -------
-        Xt : ndarray of shape (n_samples, n_degrees * resolution ** n_parameters)
-            The features.
-        """
-        check_is_fitted(self)
-        return np.vstack(self._map(self._validate_collection(X, fitting=False)))
-
-
-def _expand(points, weights):
-    """Atoms repeated by |weight|, split into positive and negative parts."""
-    reps = np.abs(weights)
-    pos = np.repeat(points[weights > 0], reps[weights > 0], axis=0)
-    neg = np.repeat(points[weights < 0], reps[weights < 0], axis=0)
-    return pos, neg
-
-
-def _sliced_distance(a, b, lines):
-    """Mean over lines of the 1-D KR distance between two signed measures."""
-    (pa, na), (pb, nb) = a, b
-    left = np.concatenate([pa, nb])
-    right = np.concatenate([pb, na])
-    if left.shape[0] != right.shape[0]:
-        raise ValueError(
-            "the sliced Wasserstein distance compares signed measures of equal "
-            "total mass; use SignedMeasure(zero_mass=True)."
-        )
-    if left.shape[0] == 0:
-        return 0.0
-    proj_l = np.sort(left @ lines, axis=0)
-    proj_r = np.sort(right @ lines, axis=0)
-    return float(np.abs(proj_l - proj_r).sum(axis=0).mean())
-
-
-def signed_measure_distance(measure1, measure2, *, n_directions=50, random_state=None):
-    """Sliced Wasserstein distance between two signed measures of equal mass.
-
-    The mean over ``n_directions`` random unit directions of the 1-D
-    Kantorovich-Rubinstein distance between the projected measures, computed
-    as the 1-D Wasserstein-1 distance between ``mu+ + nu-`` and
-    ``nu+ + mu-`` (atoms repeated by their weights). It is at most the KR
-    distance (projections are 1-Lipschitz). For lists with one measure per
-    degree the distances add up.
-
-    Parameters
-    ----------
-    measure1, measure2 : tuple (ndarray of shape (n_atoms, n_parameters), \
-ndarray of shape (n_atoms,)) or list of them
-        The measures (``(points, integer weights)``), or one per degree.
-    n_directions : int, default=50
-        Number of random directions.
-    random_state : int, RandomState instance or None, default=None
-        Seed of the directions.
-
-    Returns
-    -------
-    distance : float
-        The distance.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from geomlearn.topology import signed_measure_distance
-    >>> mu = (np.array([[0.0, 0.0], [1.0, 0.0]]), np.array([1, -1]))
-    >>> nu = (np.array([[0.0, 0.0], [2.0, 0.0]]), np.array([1, -1]))
-    >>> round(signed_measure_distance(mu, nu, n_directions=1000, random_state=0), 1)
-    0.6
-    """
-    one = isinstance(measure1, tuple)
-    (a,) = _check_measures(
-        [[measure1] if one else list(measure1)], input_name="measure1"
-    )
-    (b,) = _check_measures(
-        [[measure2] if isinstance(measure2, tuple) else list(measure2)],
-        n_degrees=len(a),
-        input_name="measure2",
-    )
-    if not isinstance(n_directions, Integral) or n_directions < 1:
-        raise ValueError(f"n_directions must be a positive int; got {n_directions!r}.")
-    n_params = a[0][0].shape[1]
-    lines = _directions(check_random_state(random_state), n_directions, n_params)
-    return sum(
-        _sliced_distance(_expand(*x), _expand(*y), lines)
-        for x, y in zip(a, b, strict=True)
-    )
-
-
-def _directions(rng, n_directions, n_params):
-    lines = rng.normal(size=(n_params, n_directions))
-    return lines / np.linalg.norm(lines, axis=0, keepdims=True)
-
-
-class SlicedWassersteinSignedMeasureKernel(CollectionTransformerMixin, BaseEstimator):
-    """Sliced Wasserstein kernel between signed measures (Gram matrices).
-
-    ``k(mu, nu) = exp(-SW(mu, nu) / (2 bandwidth^2))``, ``SW`` from
-    :func:`signed_measure_distance` summed over degrees, on directions drawn
-    once in ``fit`` from ``random_state``. ``fit`` stores the training
-    measures; ``transform(X)`` returns the ``(len(X), n_train)`` Gram matrix
-    for ``SVC(kernel="precomputed")``. The 1-D KR distance is a
-    conditionally negative definite L1 distance between distribution
-    functions, so the kernel is positive definite. Measures must have equal
-    mass (``SignedMeasure(zero_mass=True)``).
-
-    Parameters
-    ----------
-    n_directions : int, default=50
-        Number of random directions.
-    bandwidth : float, default=1.0
-        ``sigma`` of the kernel.
-    random_state : int, RandomState instance or None, default=None
-        Seed of the directions.
-
-    Attributes
-    ----------
-    directions_ : ndarray of shape (n_parameters, n_directions)
-        The unit directions.
-    n_degrees_ : int
-        Number of measures per sample.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from geomlearn.topology import SlicedWassersteinSignedMeasureKernel
-    >>> mu = [(np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([1, -1]))]
-    >>> nu = [(np.array([[0.0, 0.0], [2.0, 2.0]]), np.array([1, -1]))]
-    >>> K = SlicedWassersteinSignedMeasureKernel(random_state=0).fit_transform([mu, nu])
-    >>> K.shape, float(K[0, 0])
-    ((2, 2), 1.0)
-    """
-
-    _parameter_constraints = {
-        "n_directions": [Interval(Integral, 1, None, closed="left")],
-        "bandwidth": [Interval(Real, 0, None, closed="neither")],
-        "random_state": ["random_state"],
-    }
-
-    def __init__(self, n_directions=50, bandwidth=1.0, random_state=None):
-        self.n_directions = n_directions
-        self.bandwidth = bandwidth
-        self.random_state = random_state
-
-    def _validate_collection(self, X, fitting):
-        return _check_measures(X, None if fitting else self.n_degrees_)
+                grid_dims = a.ndim - 1
+                if grid_dims < 1 or a.shape[-1] < 1:
+                    raise ValueError(
+                        f"X[{i}] has shape {a.shape}; without gradient=True each "
+                        f"image needs a last axis of channels, one per parameter."
+                    )
+            if a.size == 0 or grid_dims < 1:
+                raise ValueError(f"X[{i}] is empty or has no grid axis.")
+            if expected is None:
+                expected = grid_dims
+            elif grid_dims != expected:
+                raise ValueError(
+                    f"X[{i}] has {grid_dims} grid axes but {expected} were expected."
+                )
+            n_params = 2 if self.gradient else a.shape[-1]
+            if not fitting and n_params != self.n_parameters_:
+                raise ValueError(
+                    f"X[{i}] has {n_params} channels but {self.n_parameters_} were "
+                    f"seen in fit."
+                )
+            out.append(a)
+        if fitting:
+            self.n_grid_dims_ = expected
+        return out
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
-        """Store the training measures and draw the directions.
+        """Check the images and the parameters; nothing is learned.
 
         Parameters
         ----------
-        X : list of list of tuple (ndarray, ndarray)
-            Signed measures of equal mass.
+        X : list of ndarray
+            The images (see the class description for their shape).
         y : None
             Ignored.
 
@@ -1087,37 +920,30 @@ class SlicedWassersteinSignedMeasureKernel(CollectionTransformerMixin, BaseEstim
             The fitted transformer.
         """
         X = self._validate_collection(X, fitting=True)
-        self.n_degrees_ = len(X[0])
-        n_params = X[0][0][0].shape[1]
-        self.directions_ = _directions(
-            check_random_state(self.random_state), self.n_directions, n_params
-        )
-        self.train_measures_ = [[_expand(*m) for m in sample] for sample in X]
+        n_params = {2 if self.gradient else a.shape[-1] for a in X}
+        if len(n_params) != 1:
+            raise ValueError(
+                f"all images must have the same number of channels; got {n_params}."
+            )
+        (self.n_parameters_,) = n_params
+        signs = self.superlevel
+        if isinstance(signs, bool):
+            signs = (signs,) * self.n_parameters_
+        signs = tuple(signs)
+        if len(signs) != self.n_parameters_ or not all(
+            isinstance(s, (bool, np.bool_)) for s in signs
+        ):
+            raise ValueError(
+                f"superlevel must be a bool or {self.n_parameters_} bools (one per "
+                f"parameter); got {self.superlevel!r}."
+            )
+        self._signs = np.where(signs, -1.0, 1.0)
         return self
 
-    def transform(self, X):
-        """Gram matrix against the training measures.
+    def _transform_one(self, image):
+        if self.gradient:
+            from scipy import ndimage
 
-        Parameters
-        ----------
-        X : list of list of tuple (ndarray, ndarray)
-            Signed measures with as many degrees as in ``fit``.
-
-        Returns
-        -------
-        K : ndarray of shape (n_samples, n_train)
-            Kernel values.
-        """
-        check_is_fitted(self)
-        X = self._validate_collection(X, fitting=False)
-        rows = self._map([[_expand(*m) for m in sample] for sample in X])
-        return np.exp(-np.array(rows).reshape(len(X), -1) / (2 * self.bandwidth**2))
-
-    def _transform_one(self, sample):
-        return [
-            sum(
-                _sliced_distance(a, b, self.directions_)
-                for a, b in zip(sample, train, strict=True)
-            )
-            for train in self.train_measures_
-        ]
+            norm = ndimage.gaussian_gradient_magnitude(image, self.gradient_sigma)
+            image = np.stack([image, norm], axis=-1)
+        return FilteredCubicalComplex(image * self._signs)
