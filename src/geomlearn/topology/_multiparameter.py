@@ -309,6 +309,29 @@ class _FunctionRipsComplex(FilteredComplex):
         ]
         return np.r_[np.c_[np.zeros(n), self.values], edges]
 
+    def _euler_on_grid(self, grid):
+        """Euler measure squeezed on a 2-D grid, or None to list the simplices.
+
+        Counted by a numba kernel for complexes up to triangles, so dense
+        clouds need no simplex tree.
+        """
+        if self.max_dimension > 2:
+            return None
+        from geomlearn.topology._multiparameter_kernels import rips_euler_histogram
+
+        g1, g2 = grid
+        distances = self._distances()
+        inside = distances <= self.max_edge_length
+        return rips_euler_histogram(
+            np.searchsorted(g1, distances, side="left"),
+            np.searchsorted(g2, self.values, side="left"),
+            int(np.searchsorted(g1, 0.0, side="left")),
+            inside,
+            len(g1),
+            len(g2),
+            self.max_dimension == 2,
+        )
+
     def _hilbert(self, grid, degrees, n_jobs):
         """Betti numbers on the grid from Rips persistence of nested subsets."""
         gudhi_sklearn = import_optional(

@@ -193,9 +193,18 @@ class SignedMeasure(CollectionTransformerMixin, BaseEstimator):
     grid_strategy : {"regular", "quantile", "exact"}, default="regular"
         Grid values per axis: ``resolution`` evenly spaced values over the
         range of the training grades, their quantiles, or every distinct
-        training value.
+        training value. (For Rips complexes the grades of vertices and edges
+        are used: they carry every value, and higher simplices are never
+        listed.)
     resolution : int, default=50
         Grid values per axis (ignored for ``"exact"``).
+    grid_quantiles : tuple of float, default=(0.0, 1.0)
+        The grid spans the quantiles ``(a, b)`` of the training grades on each
+        axis; grades below its first value count from that value (clipped),
+        grades above its last value never enter the grid. The paper's
+        experiments drop 1% at each end, ``(0.01, 0.99)``, which keeps a few
+        outlying values from stretching the grid (and, for Rips complexes,
+        skips the longest edges altogether).
     zero_mass : bool, default=True
         Replace each atom ``w delta_p`` by the signed corners of the box from
         ``p`` to a fixed corner beyond the grid, so that every measure has
@@ -252,6 +261,7 @@ class SignedMeasure(CollectionTransformerMixin, BaseEstimator):
         ],
         "grid_strategy": [StrOptions({"regular", "quantile", "exact"})],
         "resolution": [Interval(Integral, 2, None, closed="left")],
+        "grid_quantiles": [tuple, list],
         "zero_mass": ["boolean"],
         "n_jobs": [Integral, None],
     }
@@ -263,6 +273,7 @@ class SignedMeasure(CollectionTransformerMixin, BaseEstimator):
         *,
         grid_strategy="regular",
         resolution=50,
+        grid_quantiles=(0.0, 1.0),
         zero_mass=True,
         n_jobs=None,
     ):
@@ -270,6 +281,7 @@ class SignedMeasure(CollectionTransformerMixin, BaseEstimator):
         self.homology_dimensions = homology_dimensions
         self.grid_strategy = grid_strategy
         self.resolution = resolution
+        self.grid_quantiles = grid_quantiles
         self.zero_mass = zero_mass
         self.n_jobs = n_jobs
 
@@ -325,20 +337,32 @@ class SignedMeasure(CollectionTransformerMixin, BaseEstimator):
             if self.invariant == "euler"
             else check_homology_dimensions(self.homology_dimensions)
         )
+        q = self.grid_quantiles
+        if not (
+            len(q) == 2
+            and all(isinstance(v, Real) and not isinstance(v, bool) for v in q)
+            and 0 <= q[0] < q[1] <= 1
+        ):
+            raise ValueError(
+                f"grid_quantiles must be two numbers 0 <= a < b <= 1; got {q!r}."
+            )
         grades = np.concatenate([c._grid_grades() for c in X])
         self.grid_ = []
         for axis in range(self.n_parameters_):
             values = grades[:, axis]
+            lo, hi = np.quantile(values, q, method="inverted_cdf")
             if self.grid_strategy == "exact":
-                grid = np.unique(values)
+                grid = np.unique(values[(values >= lo) & (values <= hi)])
             elif self.grid_strategy == "quantile":
                 grid = np.unique(
-                    np.quantile(values, np.linspace(0, 1, self.resolution))
+                    np.quantile(
+                        values,
+                        np.linspace(q[0], q[1], self.resolution),
+                        method="inverted_cdf",
+                    )
                 )
             else:
-                grid = np.unique(
-                    np.linspace(values.min(), values.max(), self.resolution)
-                )
+                grid = np.unique(np.linspace(lo, hi, self.resolution))
             self.grid_.append(grid)
         # zero-mass box: a tenth of the range beyond the grid's ends
         spans = [(g[-1] - g[0]) if g[-1] > g[0] else 10.0 for g in self.grid_]
@@ -354,6 +378,11 @@ class SignedMeasure(CollectionTransformerMixin, BaseEstimator):
         shape = tuple(len(g) for g in self.grid_)
         degrees = self.homology_dimensions_
         if self.invariant == "euler":
+            dense = None
+            if isinstance(complex_, _FunctionRipsComplex) and len(shape) == 2:
+                dense = complex_._euler_on_grid(self.grid_)
+            if dense is not None:
+                return [self._sparse(dense, self.grid_)]
             points, weights = complex_.euler_measure()
             idx = _squeeze(points, self.grid_).T
             dense = np.zeros(shape, dtype=np.int64)
