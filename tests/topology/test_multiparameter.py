@@ -503,6 +503,21 @@ def test_rank_measure_of_a_graph_with_exact_grid(global_random_seed):
     _check_rank(c, sm, sm.fit_transform([c])[0])
 
 
+def test_rank_of_collapsed_rips_equals_the_full_complex(global_random_seed):
+    rng = np.random.default_rng(global_random_seed)
+    cloud = rng.normal(size=(14, 2))
+    values = rng.uniform(size=14)
+    (fast,) = RipsLowerStar(max_edge_length=1.5).fit_transform([(cloud, values)])
+    listed = FilteredComplex(fast.simplices, fast.grades)
+    sm = SignedMeasure("rank", resolution=7).fit([fast])
+    assert len(fast._collapsed(sm.grid_).simplices[1]) < len(listed.simplices[1])
+    for (pa, wa), (pb, wb) in zip(
+        sm.transform([fast])[0], sm.transform([listed])[0], strict=True
+    ):
+        np.testing.assert_array_equal(pa, pb)
+        np.testing.assert_array_equal(wa, wb)
+
+
 def test_one_parameter_rank_measure_is_the_barcode(global_random_seed):
     rng = np.random.default_rng(global_random_seed)
     cloud = rng.normal(size=(12, 2))
@@ -564,6 +579,9 @@ def test_rips_slices_match_the_listed_simplices(collapse_edges, global_random_se
                 homology_dimensions=degrees, grid_strategy=strategy, resolution=12
             )
             a = sm.fit([fast]).transform([fast])[0]
+            kept = fast._reduced_graph(sm.grid_)[2].sum() // 2
+            edges = len(fast.simplices[1])
+            assert kept < edges if collapse_edges else kept == edges
             b = sm.fit([listed]).transform([listed])[0]
             for (pa, wa), (pb, wb) in zip(a, b, strict=True):
                 np.testing.assert_array_equal(pa, pb)

@@ -11,7 +11,6 @@ import itertools
 from numbers import Integral
 
 import numpy as np
-from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator
 
 from geomlearn.topology._base import (
@@ -332,49 +331,127 @@ class _FunctionRipsComplex(FilteredComplex):
             self.max_dimension == 2,
         )
 
+    def _reduced_graph(self, grid):
+        """Squeeze the graph onto the grid and remove its dominated edges.
+
+        Grades are replaced by the index of the first grid value at or above
+        them (the grid's length: never on the grid), which changes no
+        sublevel complex at a grid point and lets more edges collapse.
+        """
+        g1, g2 = grid
+        r1, r2 = len(g1), len(g2)
+        distances = self._distances()
+        vertex = np.searchsorted(g2, self.values, side="left")
+        grade1 = np.searchsorted(g1, distances, side="left")
+        grade1[distances > self.max_edge_length] = r1
+        grade2 = np.maximum(vertex[:, None], vertex[None, :])
+        adjacency = (grade1 < r1) & (grade2 < r2)
+        np.fill_diagonal(adjacency, False)
+        if self.collapse_edges:
+            from geomlearn.topology._multiparameter_kernels import (
+                collapse_dominated_edges,
+            )
+
+            us, vs = np.nonzero(np.triu(adjacency, k=1))
+            latest = np.lexsort((-grade2[us, vs], -grade1[us, vs]))
+            collapse_dominated_edges(
+                grade1, grade2, adjacency, us[latest], vs[latest], 10
+            )
+        return vertex, grade1, adjacency
+
+    def _collapsed(self, grid):
+        """Build the flag complex of the collapsed graph, grades on the grid.
+
+        Same sublevel homology at every grid point, in degrees below
+        ``max_dimension`` (the rank route for Rips complexes).
+        """
+        gudhi = gudhi_module("SignedMeasure")
+        g1, g2 = grid
+        vertex, grade1, adjacency = self._reduced_graph(grid)
+        keep = np.flatnonzero(vertex < len(g2))
+        st = gudhi.SimplexTree()
+        st.insert_batch(keep[None, :], np.zeros(len(keep)))
+        us, vs = np.nonzero(np.triu(adjacency, k=1))
+        st.insert_batch(np.vstack([us, vs]), np.zeros(len(us)))
+        st.expansion(self.max_dimension)
+        by_dim = [[] for _ in range(st.dimension() + 1)]
+        for simplex, _ in st.get_simplices():
+            by_dim[len(simplex) - 1].append(simplex)
+        simplices, grades = [], []
+        for k, listed in enumerate(by_dim):
+            verts = np.array(listed, dtype=np.int64).reshape(-1, k + 1)
+            first = np.zeros(len(verts), dtype=np.int64)
+            for a, b in itertools.combinations(range(k + 1), 2):
+                first = np.maximum(first, grade1[verts[:, a], verts[:, b]])
+            second = vertex[verts].max(axis=1)
+            simplices.append(verts)
+            grades.append(np.c_[g1[first], g2[second]])
+        return FilteredComplex(simplices, grades)
+
     def _hilbert(self, grid, degrees, n_jobs):
-        """Betti numbers on the grid from Rips persistence of nested subsets."""
-        gudhi_sklearn = import_optional(
-            "gudhi.sklearn", extra="tda", caller="SignedMeasure"
+        """Betti numbers on the grid from the slices ``{f <= c}``.
+
+        Each slice is the flag complex of the (collapsed) graph on the points
+        with value at most ``c``, filtered by the squeezed edge lengths:
+        gudhi's Ripser on a sparse graph, one call per distinct subset.
+        """
+        from scipy.sparse import coo_matrix
+
+        rips_module = import_optional(
+            "gudhi.sklearn.rips_persistence", extra="tda", caller="SignedMeasure"
         )
         g1, g2 = grid
-        out = np.zeros((len(degrees), len(g1), len(g2)), dtype=np.int64)
-        order = np.argsort(self.values, kind="stable")
+        r1 = len(g1)
+        vertex, grade1, adjacency = self._reduced_graph(grid)
+        order = np.argsort(vertex, kind="stable")
+        position = np.empty_like(order)
+        position[order] = np.arange(len(order))
         # points in slice j: the first counts[j] of ``order``
-        counts = np.searchsorted(self.values[order], g2, side="right")
-        distances = self._distances()
-        # longer edges enter beyond the grid's last value: never seen on it
-        threshold = min(self.max_edge_length, float(g1[-1]))
+        counts = np.searchsorted(vertex[order], np.arange(len(g2)), side="right")
+        us, vs = np.nonzero(np.triu(adjacency, k=1))
+        pu, pv = position[us], position[vs]
+        last = np.maximum(pu, pv)
+        lengths = grade1[us, vs].astype(np.float64)
         sizes = np.unique(counts[counts > 1])
         bars = {}
         if sizes.size:
-            rips = gudhi_sklearn.RipsPersistence(
+            rips = rips_module.RipsPersistence(
                 homology_dimensions=list(degrees),
-                threshold=threshold,
-                input_type="full distance matrix",
+                input_type="distance coo_matrix",
                 homology_coeff_field=2,
-                num_collapses="auto" if self.collapse_edges else 0,
                 n_jobs=n_jobs,
             )
-            # a few subsets at a time: each sub-matrix is a dense copy
-            step = 8 * max(1, effective_n_jobs(n_jobs))
-            for start in range(0, len(sizes), step):
-                chunk = sizes[start : start + step]
-                subs = [distances[np.ix_(order[:k], order[:k])] for k in chunk]
-                for k, dgms in zip(chunk, rips.fit_transform(subs), strict=True):
-                    bars[k] = dgms
+            graphs = []
+            for k in sizes:
+                inside = last < k
+                graphs.append(
+                    coo_matrix(
+                        (lengths[inside], (pu[inside], pv[inside])), shape=(k, k)
+                    )
+                )
+            for k, dgms in zip(sizes, rips.fit_transform(graphs), strict=True):
+                bars[k] = dgms
         lone = [
             np.array([[0.0, np.inf]]) if d == 0 else np.empty((0, 2)) for d in degrees
         ]
+        out = np.zeros((len(degrees), r1, len(g2)), dtype=np.int64)
         for j, k in enumerate(counts):
             if k == 0:
                 continue
             for a, b in enumerate(bars[k] if k > 1 else lone):
-                b = np.asarray(b, dtype=np.float64).reshape(-1, 2)
-                out[a, :, j] = (
-                    (b[:, 0][None, :] <= g1[:, None]) & (g1[:, None] < b[:, 1][None, :])
-                ).sum(axis=1)
+                out[a, :, j] = _alive(
+                    np.asarray(b, dtype=np.float64).reshape(-1, 2), r1
+                )
         return out
+
+
+def _alive(bars, n_times):
+    """Count the bars ``[birth, death)`` alive at the times ``0 .. n_times-1``."""
+    births = np.clip(np.ceil(bars[:, 0]), 0, n_times).astype(np.int64)
+    deaths = np.clip(np.ceil(bars[:, 1]), 0, n_times).astype(np.int64)
+    change = np.bincount(births, minlength=n_times + 1)
+    change -= np.bincount(deaths, minlength=n_times + 1)
+    return np.cumsum(change[:n_times])
 
 
 class RipsLowerStar(CollectionTransformerMixin, BaseEstimator):

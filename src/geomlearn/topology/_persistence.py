@@ -272,10 +272,11 @@ class RipsPersistence(PersistenceTransformer):
         dims = self.homology_dimensions_
         if self.backend_ == "ripser":
             return [self._ripser(x) for x in samples]
-        gudhi_sklearn = import_optional(
-            "gudhi.sklearn", extra="tda", caller="RipsPersistence"
+        # the submodule: gudhi.sklearn re-exports it only from gudhi 3.12
+        rips_module = import_optional(
+            "gudhi.sklearn.rips_persistence", extra="tda", caller="RipsPersistence"
         )
-        rips = gudhi_sklearn.RipsPersistence(
+        rips = rips_module.RipsPersistence(
             homology_dimensions=list(dims),
             threshold=self.max_edge_length,
             input_type="point cloud"
@@ -511,7 +512,9 @@ class CubicalPersistence(PersistenceTransformer):
 
     def _transform_batch(self, samples):
         gudhi_sklearn = import_optional(
-            "gudhi.sklearn", extra="tda", caller="CubicalPersistence"
+            "gudhi.sklearn.cubical_persistence",
+            extra="tda",
+            caller="CubicalPersistence",
         )
         superlevel = self.filtration == "superlevel"
         cubical = gudhi_sklearn.CubicalPersistence(

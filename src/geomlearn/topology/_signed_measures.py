@@ -24,6 +24,7 @@ from geomlearn.topology._base import (
 from geomlearn.topology._multiparameter import (
     FilteredComplex,
     FilteredCubicalComplex,
+    _alive,
     _FunctionRipsComplex,
     mobius_inversion,
 )
@@ -47,15 +48,6 @@ def _squeeze(grades, grid):
     return np.column_stack(
         [np.searchsorted(g, grades[:, a], side="left") for a, g in enumerate(grid)]
     ).reshape(-1, len(grid))
-
-
-def _alive(bars, n_times):
-    """Count the bars ``[birth, death)`` alive at the times ``0 .. n_times-1``."""
-    births = np.clip(np.ceil(bars[:, 0]), 0, n_times).astype(np.int64)
-    deaths = np.clip(np.ceil(bars[:, 1]), 0, n_times).astype(np.int64)
-    change = np.bincount(births, minlength=n_times + 1)
-    change -= np.bincount(deaths, minlength=n_times + 1)
-    return np.cumsum(change[:n_times])
 
 
 def _run(fn, tasks, n_jobs):
@@ -389,8 +381,15 @@ class SignedMeasure(CollectionTransformerMixin, BaseEstimator):
             inside = np.all(idx < np.array(shape)[:, None], axis=0)
             np.add.at(dense, tuple(i[inside] for i in idx), weights[inside])
             return [self._sparse(dense, self.grid_)]
+        fast = (
+            isinstance(complex_, _FunctionRipsComplex)
+            and len(shape) == 2
+            and max(degrees) < complex_.max_dimension
+        )
         if self.invariant == "rank":
             n = len(shape)
+            if fast and complex_.collapse_edges:
+                complex_ = complex_._collapsed(self.grid_)
             ranks = _rank(complex_, self.grid_, degrees, n_jobs)
             # in the order of rectangles: lower corners up, upper corners down
             grid = list(self.grid_) + [g[::-1] for g in self.grid_]
@@ -403,11 +402,6 @@ class SignedMeasure(CollectionTransformerMixin, BaseEstimator):
                 )
                 for r in ranks
             ]
-        fast = (
-            isinstance(complex_, _FunctionRipsComplex)
-            and len(shape) == 2
-            and max(degrees) < complex_.max_dimension
-        )
         if fast:
             hilbert = complex_._hilbert(self.grid_, degrees, n_jobs)
         else:
