@@ -331,6 +331,8 @@ def test_sliced_wasserstein_matches_the_1d_kr_oracle(global_random_seed):
             )
             assert K[i, j] == pytest.approx(np.exp(-sw / (2 * 0.8**2)), rel=1e-10)
     assert np.linalg.eigvalsh(K).min() > -1e-10  # positive semidefinite
+    # the symmetric route of fit_transform and the general one of transform
+    np.testing.assert_allclose(kernel.transform(measures), K, rtol=1e-12)
     d01 = signed_measure_distance(
         measures[0][0], measures[1][0], n_directions=7, random_state=global_random_seed
     )

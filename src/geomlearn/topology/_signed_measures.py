@@ -641,29 +641,66 @@ class SignedMeasureConvolution(CollectionTransformerMixin, BaseEstimator):
         return np.vstack(self._map(self._validate_collection(X, fitting=False)))
 
 
-def _expand(points, weights):
-    """Atoms repeated by |weight|, split into positive and negative parts."""
-    reps = np.abs(weights)
-    pos = np.repeat(points[weights > 0], reps[weights > 0], axis=0)
-    neg = np.repeat(points[weights < 0], reps[weights < 0], axis=0)
-    return pos, neg
+def _project(collection, lines):
+    """Projected atoms of one degree of a collection, sorted per direction.
+
+    Returns ``positions`` and ``weights`` of shape ``(n_directions, n_atoms)``
+    (measure ``i`` at ``offsets[i]:offsets[i + 1]``, sorted along each
+    direction), ``offsets`` and the total mass of each measure.
+    """
+    sizes = np.array([len(w) for _, w in collection], dtype=np.int64)
+    offsets = np.r_[0, np.cumsum(sizes)].astype(np.int64)
+    n_dirs = lines.shape[1]
+    if offsets[-1] == 0:
+        empty = np.zeros((n_dirs, 0))
+        return empty, empty, offsets, np.zeros(len(sizes), dtype=np.int64)
+    points = np.concatenate([p for p, _ in collection])
+    weights = np.concatenate([w for _, w in collection]).astype(np.float64)
+    projected = (points @ lines).T  # (n_directions, n_atoms)
+    # sort within each measure: a stable key (measure index, position)
+    owner = np.repeat(np.arange(len(sizes)), sizes)
+    order = np.lexsort((projected, np.broadcast_to(owner, projected.shape)), axis=1)
+    positions = np.take_along_axis(projected, order, axis=1)
+    sorted_weights = weights[order]
+    masses = np.array([int(w.sum()) for _, w in collection], dtype=np.int64)
+    return positions, sorted_weights, offsets, masses
 
 
-def _sliced_distance(a, b, lines):
-    """Mean over lines of the 1-D KR distance between two signed measures."""
-    (pa, na), (pb, nb) = a, b
-    left = np.concatenate([pa, nb])
-    right = np.concatenate([pb, na])
-    if left.shape[0] != right.shape[0]:
-        raise ValueError(
-            "the sliced Wasserstein distance compares signed measures of equal "
-            "total mass; use SignedMeasure(zero_mass=True)."
+def _sliced_matrix(a, b, lines, n_jobs=None):
+    """Sliced KR distances, summed over degrees, between two collections.
+
+    ``b=None``: the symmetric matrix of ``a`` against itself.
+    """
+    from geomlearn.topology._multiparameter_kernels import sliced_kr_distances
+
+    symmetric = b is None
+    b = a if symmetric else b
+    out = np.zeros((len(a), len(b)))
+    for k in range(len(a[0])):
+        pa, wa, oa, ma = _project([s[k] for s in a], lines)
+        pb, wb, ob, mb = (
+            (pa, wa, oa, ma) if symmetric else _project([s[k] for s in b], lines)
         )
-    if left.shape[0] == 0:
-        return 0.0
-    proj_l = np.sort(left @ lines, axis=0)
-    proj_r = np.sort(right @ lines, axis=0)
-    return float(np.abs(proj_l - proj_r).sum(axis=0).mean())
+        masses = np.r_[ma, mb]
+        if masses.size and (masses != masses[0]).any():
+            raise ValueError(
+                "the sliced Wasserstein distance compares signed measures of equal "
+                f"total mass; degree {k} has masses {sorted(set(masses.tolist()))}. "
+                "Use SignedMeasure(zero_mass=True)."
+            )
+        part = np.zeros_like(out)
+        # rows in interleaved chunks: the symmetric triangle stays balanced
+        workers = max(1, effective_n_jobs(n_jobs))
+        chunks = [np.arange(c, len(a), workers) for c in range(workers)]
+        _run(
+            lambda rows, pa=pa, wa=wa, oa=oa, pb=pb, wb=wb, ob=ob, part=part: (
+                sliced_kr_distances(pa, wa, oa, pb, wb, ob, rows, symmetric, part)
+            ),
+            [c for c in chunks if len(c)],
+            n_jobs,
+        )
+        out += part
+    return out
 
 
 def signed_measure_distance(measure1, measure2, *, n_directions=50, random_state=None):
@@ -712,11 +749,12 @@ ndarray of shape (n_atoms,)) or list of them
     if not isinstance(n_directions, Integral) or n_directions < 1:
         raise ValueError(f"n_directions must be a positive int; got {n_directions!r}.")
     n_params = a[0][0].shape[1]
+    if any(m[0].shape[1] != n_params for m in a + b):
+        raise ValueError(
+            "measure1 and measure2 must have points of the same dimension."
+        )
     lines = _directions(check_random_state(random_state), n_directions, n_params)
-    return sum(
-        _sliced_distance(_expand(*x), _expand(*y), lines)
-        for x, y in zip(a, b, strict=True)
-    )
+    return float(_sliced_matrix([a], [b], lines)[0, 0])
 
 
 def _directions(rng, n_directions, n_params):
@@ -744,6 +782,8 @@ class SlicedWassersteinSignedMeasureKernel(CollectionTransformerMixin, BaseEstim
         ``sigma`` of the kernel.
     random_state : int, RandomState instance or None, default=None
         Seed of the directions.
+    n_jobs : int, default=None
+        Threads over the rows of the Gram matrix.
 
     Attributes
     ----------
@@ -767,12 +807,14 @@ class SlicedWassersteinSignedMeasureKernel(CollectionTransformerMixin, BaseEstim
         "n_directions": [Interval(Integral, 1, None, closed="left")],
         "bandwidth": [Interval(Real, 0, None, closed="neither")],
         "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
     }
 
-    def __init__(self, n_directions=50, bandwidth=1.0, random_state=None):
+    def __init__(self, n_directions=50, bandwidth=1.0, random_state=None, n_jobs=None):
         self.n_directions = n_directions
         self.bandwidth = bandwidth
         self.random_state = random_state
+        self.n_jobs = n_jobs
 
     def _validate_collection(self, X, fitting):
         return _check_measures(X, None if fitting else self.n_degrees_)
@@ -799,8 +841,39 @@ class SlicedWassersteinSignedMeasureKernel(CollectionTransformerMixin, BaseEstim
         self.directions_ = _directions(
             check_random_state(self.random_state), self.n_directions, n_params
         )
-        self.train_measures_ = [[_expand(*m) for m in sample] for sample in X]
+        self._check_dimension(X, n_params)
+        self.train_measures_ = X
         return self
+
+    def fit_transform(self, X, y=None):
+        """Fit, then the symmetric Gram matrix of the training measures.
+
+        Parameters
+        ----------
+        X : list of list of tuple (ndarray, ndarray)
+            Signed measures of equal mass.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        K : ndarray of shape (n_samples, n_samples)
+            Kernel values (each pair computed once).
+        """
+        self.fit(X)
+        distances = _sliced_matrix(
+            self.train_measures_, None, self.directions_, self.n_jobs
+        )
+        return np.exp(-distances / (2 * self.bandwidth**2))
+
+    def _check_dimension(self, X, n_params):
+        for i, sample in enumerate(X):
+            for k, (points, _) in enumerate(sample):
+                if points.shape[1] != n_params:
+                    raise ValueError(
+                        f"X[{i}][{k}] has points in dimension {points.shape[1]} but "
+                        f"{n_params} was expected."
+                    )
 
     def transform(self, X):
         """Gram matrix against the training measures.
@@ -817,14 +890,8 @@ class SlicedWassersteinSignedMeasureKernel(CollectionTransformerMixin, BaseEstim
         """
         check_is_fitted(self)
         X = self._validate_collection(X, fitting=False)
-        rows = self._map([[_expand(*m) for m in sample] for sample in X])
-        return np.exp(-np.array(rows).reshape(len(X), -1) / (2 * self.bandwidth**2))
-
-    def _transform_one(self, sample):
-        return [
-            sum(
-                _sliced_distance(a, b, self.directions_)
-                for a, b in zip(sample, train, strict=True)
-            )
-            for train in self.train_measures_
-        ]
+        self._check_dimension(X, self.directions_.shape[0])
+        distances = _sliced_matrix(
+            X, self.train_measures_, self.directions_, self.n_jobs
+        )
+        return np.exp(-distances / (2 * self.bandwidth**2))
