@@ -28,6 +28,7 @@ def _modules_after(statement):
         "import geomlearn.clustering",
         "import geomlearn.topology",
         "import geomlearn.geometry",
+        "import geomlearn.geometry.lie",
         "import geomlearn.pde",
         "import geomlearn.datasets",
         "import geomlearn.utils",
@@ -53,6 +54,22 @@ def test_clustering_and_topology_estimators_do_not_need_torch():
     )
     loaded = _modules_after(statement)
     assert not loaded & set(HEAVY)
+
+
+def test_lie_groups_on_numpy_do_not_import_torch():
+    # The groups dispatch on the input type; numpy inputs never reach torch.
+    statement = (
+        "import numpy as np\n"
+        "from geomlearn.geometry import SO2, SE2, SO3, SE3, SE23, Rn\n"
+        "for G in (SO2, SE2, SO3, SE3, SE23, Rn(3)):\n"
+        "    X = G.random(4, random_state=0)\n"
+        "    G.rplus(X, G.log(X), jacobians=True)\n"
+        "    G.act(X, np.ones(G.act_size), jacobians=True)\n"
+        "    G.to_matrix(X)\n"
+        "SO3.to_scipy(SO3.random(2, random_state=0))"
+    )
+    loaded = _modules_after(statement)
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
 
 
 def test_discovery_lists_torch_estimators_only_when_torch_is_there():

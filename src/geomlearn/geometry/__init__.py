@@ -1,9 +1,18 @@
 """Geometry: Lie groups, connection Laplacians, GP vector fields, equivariant nets.
 
+- :mod:`geomlearn.geometry.lie`: the Lie groups SO(2), SE(2), SO(3), SE(3),
+  SE_2(3) and R^n on numpy arrays and torch tensors, with exact Jacobians.
+
 Names backed by torch, gpytorch, torch-geometric or e3nn are loaded on first
 access only.
 """
 
 from geomlearn._lazy import attach
 
-__getattr__, __dir__, __all__ = attach(__name__, submod_attrs={})
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    submodules=["lie"],
+    submod_attrs={
+        "lie": ["LieGroup", "SO2", "SE2", "SO3", "SE3", "SE23", "Rn", "frechet_mean"]
+    },
+)
