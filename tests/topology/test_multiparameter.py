@@ -590,11 +590,13 @@ def test_rips_slices_match_the_listed_simplices(collapse_edges, global_random_se
                 np.testing.assert_array_equal(wa, wb)
 
 
-def test_three_parameters_match_brute_force(global_random_seed):
+@pytest.mark.parametrize("max_dimension", [1, 2])
+def test_three_parameters_match_brute_force(max_dimension, global_random_seed):
+    # max_dimension=1: the union-find route of graphs; 2: persistence per line
     rng = np.random.default_rng(global_random_seed)
     A = _random_graph(global_random_seed, n=9, density=0.5)
     values = rng.integers(0, 3, size=(9, 3)).astype(float)
-    (c,) = GraphLowerStar(max_dimension=2).fit_transform([(A, values)])
+    (c,) = GraphLowerStar(max_dimension=max_dimension).fit_transform([(A, values)])
     hilbert = SignedMeasure(grid_strategy="exact", zero_mass=False).fit([c])
     euler = SignedMeasure("euler", grid_strategy="exact", zero_mass=False).fit([c])
     grid = hilbert.grid_
@@ -795,3 +797,18 @@ def test_rips_euler_counts_match_the_listed_simplices(
         b = sm.transform([listed])[0][0]
         np.testing.assert_array_equal(a[0], b[0])
         np.testing.assert_array_equal(a[1], b[1])
+
+
+def test_h0_alone_by_union_find_matches_brute_force(global_random_seed):
+    # a 2-dimensional complex asked for H0 only takes the union-find route
+    fast = _bifiltered(global_random_seed)
+    listed = FilteredComplex(fast.simplices, fast.grades)
+    sm = SignedMeasure(homology_dimensions=0, resolution=8, zero_mass=False)
+    (measure,) = sm.fit([listed]).transform([listed])[0]
+    hilbert = integrate_measure(_dense(measure, sm.grid_))
+    cells = _cells(listed)
+    for i, a in enumerate(sm.grid_[0]):
+        for j, b in enumerate(sm.grid_[1]):
+            assert hilbert[i, j] == _betti_brute_force(
+                listed, np.array([a, b]), 0, cells
+            )

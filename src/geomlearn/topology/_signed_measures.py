@@ -69,6 +69,10 @@ def _hilbert(complex_, grid, degrees, n_jobs=1):
     shape = tuple(len(g) for g in grid)
     squeezed = [_squeeze(g, grid) for g in complex_._cell_grades()]
     lines = list(itertools.product(*(range(r) for r in shape[1:])))
+    if isinstance(complex_, FilteredComplex) and (
+        complex_.dimension <= 1 or max(degrees) == 0
+    ):
+        return _graph_hilbert(complex_, squeezed, shape, lines, degrees)
 
     def line(c):
         c = np.asarray(c, dtype=np.int64)
@@ -81,6 +85,41 @@ def _hilbert(complex_, grid, degrees, n_jobs=1):
     for c, counts in zip(lines, _run(line, lines, n_jobs), strict=True):
         for a, count in enumerate(counts):
             out[(a, slice(None), *c)] = count
+    return out
+
+
+def _graph_hilbert(complex_, squeezed, shape, lines, degrees):
+    """Hilbert functions of H0 (and of H1 for graphs) by union-find per line.
+
+    H0 needs only the vertices and edges; on a graph the cycle rank gives
+    H1 (edges minus merging edges), and higher degrees vanish.
+    """
+    from geomlearn.topology._multiparameter_kernels import graph_betti_lines
+
+    r1 = shape[0]
+    others = np.array(lines, dtype=np.int64).reshape(len(lines), len(shape) - 1)
+    times = []
+    for s in squeezed[:2]:
+        alive = np.all(s[None, :, 1:] <= others[:, None, :], axis=2)
+        times.append(np.where(alive, s[None, :, 0], r1).astype(np.int64))
+    if len(squeezed) > 1:
+        edges = complex_.simplices[1]
+        edge_time = times[1]
+        order = np.argsort(squeezed[1][:, 0], kind="stable")
+    else:
+        edges = np.zeros((0, 2), dtype=np.int64)
+        edge_time = np.zeros((len(lines), 0), dtype=np.int64)
+        order = np.zeros(0, dtype=np.int64)
+    b0 = np.zeros((len(lines), r1), dtype=np.int64)
+    b1 = np.zeros_like(b0)
+    graph_betti_lines(times[0], edge_time, edges, order, r1, b0, b1)
+    out = np.zeros((len(degrees), *shape), dtype=np.int64)
+    for a, d in enumerate(degrees):
+        if d > 1:
+            continue
+        counts = b0 if d == 0 else b1
+        # lines run over the other axes in itertools.product order
+        out[a] = np.moveaxis(counts.reshape(*shape[1:], r1), -1, 0)
     return out
 
 
