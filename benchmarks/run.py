@@ -1,10 +1,13 @@
 """Run the side-by-side benchmarks: ``python benchmarks/run.py [name ...]``.
 
 Every ``benchmarks/bench_<name>.py`` defines ``BENCHMARK``. With no names all
-of them run. Results go to ``benchmarks/results/<name>.json`` and ``.md``.
+of them run; ``--only PATTERN`` (repeatable) keeps the benchmarks of those files
+whose name matches a shell pattern, e.g. ``--only 'signed_measures_h*'``.
+Results go to ``benchmarks/results/<name>.json`` and ``.md``.
 """
 
 import argparse
+import fnmatch
 import importlib.util
 import sys
 from pathlib import Path
@@ -35,6 +38,13 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=None, help="timed rounds")
     parser.add_argument("--quick", action="store_true", help="only the quick cases")
     parser.add_argument("--out", default=str(HERE / "results"), help="results folder")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=None,
+        metavar="PATTERN",
+        help="run only the benchmarks whose name matches (shell pattern; repeatable)",
+    )
     args = parser.parse_args(argv)
 
     found = available()
@@ -47,6 +57,10 @@ def main(argv=None):
         return 0
     for name in names:
         for benchmark in load(found[name]):
+            if args.only and not any(
+                fnmatch.fnmatchcase(benchmark.name, p) for p in args.only
+            ):
+                continue
             print(f"== {benchmark.name}: {benchmark.description}")
             results = run_benchmark(benchmark, repeats=args.repeats, quick=args.quick)
             json_path, md_path = write_results(results, args.out)
