@@ -171,7 +171,7 @@ class LieGroup(metaclass=_GroupMeta):
 
         Returns
         -------
-        X : ndarray or torch.Tensor of shape (*batch_shape, rep_size)
+        X : ndarray or torch.Tensor of shape (..., rep_size)
             The identity, repeated.
 
         Examples
@@ -208,7 +208,7 @@ class LieGroup(metaclass=_GroupMeta):
 
         Returns
         -------
-        X : ndarray or torch.Tensor of shape (*batch_shape, rep_size)
+        X : ndarray or torch.Tensor of shape (..., rep_size)
             Random elements.
 
         Examples
