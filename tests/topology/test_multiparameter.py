@@ -19,6 +19,7 @@ from geomlearn.topology import (
     SlicedWassersteinSignedMeasureKernel,
     integrate_measure,
     mobius_inversion,
+    pairwise_signed_measure_distances,
     signed_measure_distance,
 )
 
@@ -333,6 +334,17 @@ def test_sliced_wasserstein_matches_the_1d_kr_oracle(global_random_seed):
     assert np.linalg.eigvalsh(K).min() > -1e-10  # positive semidefinite
     # the symmetric route of fit_transform and the general one of transform
     np.testing.assert_allclose(kernel.transform(measures), K, rtol=1e-12)
+    D = pairwise_signed_measure_distances(
+        measures, n_directions=7, random_state=global_random_seed
+    )
+    np.testing.assert_allclose(np.exp(-D / (2 * 0.8**2)), K, rtol=1e-12)
+    np.testing.assert_allclose(
+        pairwise_signed_measure_distances(
+            measures[:2], measures, n_directions=7, random_state=global_random_seed
+        ),
+        D[:2],
+        rtol=1e-12,
+    )
     d01 = signed_measure_distance(
         measures[0][0], measures[1][0], n_directions=7, random_state=global_random_seed
     )

@@ -70,3 +70,16 @@ def test_plot_signed_measure_splits_positive_and_negative_atoms():
         plot_signed_measure(mu, labels=["a", "b"])
     with pytest.raises(ValueError, match="points"):
         plot_signed_measure((np.zeros((2, 3)), np.zeros(2)))
+
+
+def test_plot_signed_measure_marks_the_zero_mass_box():
+    # atoms on the box's far sides (here x = 2) are drawn hollow, apart
+    mu = (np.array([[0.0, 0.0], [2.0, 0.0], [1.0, 1.0]]), np.array([1, -1, -1]))
+    (ax,) = plot_signed_measure(
+        mu, mass_corner=[2.0, 3.0], axis_labels=("scale", "codensity"), legend=False
+    )
+    offsets = [c.get_offsets().tolist() for c in ax.collections]
+    assert offsets == [[[0.0, 0.0]], [[1.0, 1.0]], [[2.0, 0.0]]]
+    assert ax.collections[2].get_facecolors().size == 0  # hollow
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("scale", "codensity")
+    assert ax.get_legend() is None

@@ -55,6 +55,7 @@ __getattr__, __dir__, __all__ = attach(
             "SignedMeasureConvolution",
             "SlicedWassersteinSignedMeasureKernel",
             "signed_measure_distance",
+            "pairwise_signed_measure_distances",
         ],
     },
 )

@@ -469,23 +469,28 @@ class RipsLowerStar(CollectionTransformerMixin, BaseEstimator):
     max_dimension : int, default=2
         Largest simplex dimension (2 for H0 and H1).
     collapse_edges : bool, default=True
-        Let gudhi collapse dominated edges in each slice when
-        :class:`SignedMeasure` computes Hilbert measures (see Notes). The
-        collapse is exact: it changes the time, never the measure. gudhi
-        applies it when degree 2 or higher is asked for; for H0 and H1 its
-        Ripser runs on the full slice, which we measured to be faster.
+        Before Hilbert and rank measures, remove the edges that are
+        filtration-dominated in the bifiltered graph (Alonso, Kerber and
+        Pritam): an edge goes when, at every grade where it exists, its link
+        in the flag complex is a cone. Every sublevel complex keeps its
+        homotopy type, so the measures do not change (tested); only the time
+        does: on 500 points with edges up to 0.5, about 1000 of 17670 edges
+        remain and the Hilbert measure takes a tenth of the time. The
+        collapse runs on grades squeezed to the grid, which lets more edges
+        go. Euler measures never use it (they count simplices).
 
     Notes
     -----
     The slice ``{f <= c}`` of this bifiltration is the Rips filtration of the
     points with value at most ``c``. :class:`SignedMeasure` therefore gets
-    Hilbert functions from one-parameter Rips persistence (gudhi's Ripser) of
-    nested subsets of the points, one per grid value of the second axis,
-    without listing a simplex (when the degrees asked for are below
-    ``max_dimension``). The returned complexes keep the points and values;
-    their simplices are listed by gudhi's Rips complex on first access
-    (``simplices``, ``grades``: Euler and rank measures), which for dense
-    clouds is the costly step.
+    Hilbert functions from one-parameter Rips persistence (gudhi's Ripser on
+    the sparse collapsed graph) of nested subsets of the points, one per grid
+    value of the second axis, without listing a simplex, when the degrees
+    asked for are below ``max_dimension``; Euler measures are counted
+    straight into the grid. The returned complexes keep the cloud and the
+    function values as the attributes ``points`` and ``values``; their
+    simplices are listed by gudhi's Rips complex on first access of
+    ``simplices`` or ``grades``, which for dense clouds is the costly step.
 
     Examples
     --------
@@ -580,8 +585,8 @@ class RipsCodensity(RipsLowerStar):
     max_dimension : int, default=2
         Largest simplex dimension (2 for H0 and H1).
     collapse_edges : bool, default=True
-        Let gudhi collapse dominated edges in each slice of the Hilbert
-        computation (exact; see :class:`RipsLowerStar`).
+        Remove filtration-dominated edges before Hilbert and rank measures
+        (exact; see :class:`RipsLowerStar`).
 
     Examples
     --------
@@ -811,7 +816,7 @@ class FilteredCubicalComplex:
 
     Parameters
     ----------
-    vertex_grades : array-like of shape (*grid_shape, n_parameters)
+    vertex_grades : array-like of shape (..., n_parameters)
         Grade of each vertex; the last axis holds the parameters.
 
     Attributes
@@ -918,9 +923,9 @@ class CubicalBifiltration(CollectionTransformerMixin, BaseEstimator):
     Parameters
     ----------
     gradient : bool, default=False
-        ``False``: samples are ``(*grid_shape, n_channels)`` arrays and the
-        channels are the parameters. ``True``: samples are
-        ``grid_shape`` arrays and the parameters are the values and the norm
+        ``False``: samples are arrays of shape ``(..., n_channels)`` (the grid
+        axes, then the channels) and the channels are the parameters.
+        ``True``: samples are arrays over the grid axes only and the parameters are the values and the norm
         of their Gaussian-smoothed gradient
         (:func:`scipy.ndimage.gaussian_gradient_magnitude`), so that flat
         regions enter before edges.

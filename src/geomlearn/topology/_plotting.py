@@ -210,7 +210,16 @@ def plot_betti_curve(diagrams, *, labels=None, ax=None, title=None, resolution=2
     return ax
 
 
-def plot_signed_measure(measures, *, labels=None, axes=None, title=None):
+def plot_signed_measure(
+    measures,
+    *,
+    labels=None,
+    axes=None,
+    title=None,
+    axis_labels=("parameter 1", "parameter 2"),
+    mass_corner=None,
+    legend=True,
+):
     """Draw 2-parameter signed measures: positive and negative atoms, per degree.
 
     Positive atoms are red upward triangles, negative ones blue downward
@@ -228,6 +237,15 @@ or list of them
         One axes per measure; a new figure with a row of axes when ``None``.
     title : str, default=None
         Figure title (``suptitle``) when the figure is created here.
+    axis_labels : tuple of str, default=("parameter 1", "parameter 2")
+        Labels of the two axes.
+    mass_corner : array-like of shape (2,), default=None
+        The ``mass_corner_`` of the :class:`~geomlearn.topology.SignedMeasure`
+        that made the measures: atoms on the far sides of its zero-mass box
+        (added by ``zero_mass=True``, not features of the data) are drawn
+        hollow.
+    legend : bool, default=True
+        Draw a legend on each axes.
 
     Returns
     -------
@@ -270,19 +288,28 @@ or list of them
             fig.suptitle(title)
     scale = max((np.abs(w).max() for _, w in measures if w.size), default=1)
     for ax, (points, weights), label in zip(axes, measures, labels, strict=True):
+        on_box = np.zeros(len(points), dtype=bool)
+        if mass_corner is not None:
+            on_box = np.any(points == np.asarray(mass_corner, dtype=float), axis=1)
         for sign, color, marker in ((1, "tab:red", "^"), (-1, "tab:blue", "v")):
-            keep = np.sign(weights) == sign
-            ax.scatter(
-                points[keep, 0],
-                points[keep, 1],
-                s=30 * np.abs(weights[keep]) / scale + 6,
-                c=color,
-                marker=marker,
-                alpha=0.7,
-                label="positive" if sign > 0 else "negative",
-            )
+            for box in (False, True):
+                keep = (np.sign(weights) == sign) & (on_box == box)
+                if box and not keep.any():
+                    continue
+                ax.scatter(
+                    points[keep, 0],
+                    points[keep, 1],
+                    s=30 * np.abs(weights[keep]) / scale + 6,
+                    c="none" if box else color,
+                    edgecolors=color,
+                    marker=marker,
+                    alpha=0.7,
+                    label=("positive" if sign > 0 else "negative")
+                    + (" (zero-mass box)" if box else ""),
+                )
         ax.set_title(label)
-        ax.set_xlabel("parameter 1")
-        ax.set_ylabel("parameter 2")
-        ax.legend(loc="best", fontsize=8)
+        ax.set_xlabel(axis_labels[0])
+        ax.set_ylabel(axis_labels[1])
+        if legend:
+            ax.legend(loc="best", fontsize=8)
     return axes

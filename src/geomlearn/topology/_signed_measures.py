@@ -35,6 +35,7 @@ __all__ = [
     "SignedMeasure",
     "SignedMeasureConvolution",
     "SlicedWassersteinSignedMeasureKernel",
+    "pairwise_signed_measure_distances",
     "signed_measure_distance",
 ]
 
@@ -794,6 +795,56 @@ ndarray of shape (n_atoms,)) or list of them
         )
     lines = _directions(check_random_state(random_state), n_directions, n_params)
     return float(_sliced_matrix([a], [b], lines)[0, 0])
+
+
+def pairwise_signed_measure_distances(
+    X, Y=None, *, n_directions=50, random_state=None, n_jobs=None
+):
+    """Sliced Wasserstein distances between all pairs of two collections.
+
+    The distance of :func:`signed_measure_distance` (summed over degrees) on
+    one set of random directions, for every pair: a matrix to choose a
+    kernel bandwidth from (e.g. its median), or for
+    :class:`~sklearn.neighbors.KNeighborsClassifier` with
+    ``metric="precomputed"``.
+
+    Parameters
+    ----------
+    X : list of list of tuple (ndarray, ndarray)
+        Signed measures (per sample, one ``(points, weights)`` per degree).
+    Y : list of list of tuple (ndarray, ndarray), default=None
+        A second collection; ``None``: ``X`` against itself (each pair once).
+    n_directions : int, default=50
+        Number of random directions.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the directions.
+    n_jobs : int, default=None
+        Threads over the rows.
+
+    Returns
+    -------
+    distances : ndarray of shape (len(X), len(Y))
+        The distances.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from geomlearn.topology import pairwise_signed_measure_distances
+    >>> mu = [(np.array([[0.0, 0.0], [1.0, 0.0]]), np.array([1, -1]))]
+    >>> nu = [(np.array([[0.0, 0.0], [2.0, 0.0]]), np.array([1, -1]))]
+    >>> D = pairwise_signed_measure_distances([mu, nu], random_state=0)
+    >>> D.shape, float(D[0, 0])
+    ((2, 2), 0.0)
+    """
+    X = _check_measures(X)
+    Y = None if Y is None else _check_measures(Y, len(X[0]), input_name="Y")
+    if not isinstance(n_directions, Integral) or n_directions < 1:
+        raise ValueError(f"n_directions must be a positive int; got {n_directions!r}.")
+    n_params = X[0][0][0].shape[1]
+    if any(p.shape[1] != n_params for s in X + (Y or []) for p, _ in s):
+        raise ValueError("all measures must have points of the same dimension.")
+    lines = _directions(check_random_state(random_state), n_directions, n_params)
+    return _sliced_matrix(X, Y, lines, n_jobs)
 
 
 def _directions(rng, n_directions, n_params):
