@@ -1,7 +1,8 @@
 """Geometry: Lie groups, connection Laplacians, GP vector fields, equivariant nets.
 
 - :mod:`geomlearn.geometry.lie`: the Lie groups SO(2), SE(2), SO(3), SE(3),
-  SE_2(3) and R^n on numpy arrays and torch tensors, with exact Jacobians.
+  SE_2(3) and R^n on numpy arrays and torch tensors, with exact Jacobians;
+  averaging (``frechet_mean``) and Kalman filtering (``LieEKF``) on them.
 
 Names backed by torch, gpytorch, torch-geometric or e3nn are loaded on first
 access only.
@@ -13,6 +14,16 @@ __getattr__, __dir__, __all__ = attach(
     __name__,
     submodules=["lie"],
     submod_attrs={
-        "lie": ["LieGroup", "SO2", "SE2", "SO3", "SE3", "SE23", "Rn", "frechet_mean"]
+        "lie": [
+            "LieGroup",
+            "SO2",
+            "SE2",
+            "SO3",
+            "SE3",
+            "SE23",
+            "Rn",
+            "frechet_mean",
+            "LieEKF",
+        ]
     },
 )

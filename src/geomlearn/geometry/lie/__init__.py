@@ -30,7 +30,8 @@ rotation and every function accepts both.
 ``plus``/``minus``), ``lplus``/``lminus``, ``between``, ``interpolate``,
 ``rjac``/``ljac``/``rjacinv``/``ljacinv``, ``to_matrix``/``from_matrix``,
 ``normalize``; rotations add quaternion, axis-angle and scipy conversions,
-poses ``from_parts``/``to_parts``. :func:`frechet_mean` averages elements.
+poses ``from_parts``/``to_parts``. :func:`frechet_mean` averages elements;
+:class:`LieEKF` is an error-state extended Kalman filter on any group.
 
 **Jacobians.** Every operation between elements, tangent vectors and points
 (``exp``, ``log``, ``compose``, ``inverse``, ``act``, ``between``, the
@@ -86,5 +87,6 @@ __getattr__, __dir__, __all__ = attach(
         "_se3": ["SE3", "SE23"],
         "_rn": ["Rn"],
         "_mean": ["frechet_mean"],
+        "_ekf": ["LieEKF"],
     },
 )
