@@ -15,6 +15,8 @@ a NaN that ``where`` would pass on to a gradient, and numpy never warns.
 
 import math
 
+import numpy as np
+
 
 def _taylor(term, n=10):
     return tuple(term(k) for k in range(n))
@@ -86,9 +88,26 @@ def _closed_form(xp, name, z):
     raise KeyError(name)
 
 
+def _horner(coefs, z):
+    out = coefs[-1]
+    for c in coefs[-2::-1]:
+        out = out * z + c
+    return out
+
+
 def coefficient(xp, name, theta2):
     """Evaluate the coefficient ``name`` at squared angle ``theta2``, stably."""
     small = theta2 < _SWITCH
+    if not xp.is_torch:
+        # numpy: each branch only where it is used (no gradients to guard)
+        theta2 = xp.asarray(theta2)
+        out = xp.asarray(xp.zeros(theta2.shape))
+        if small.any():
+            out[small] = _horner(_SERIES[name], theta2[small])
+        if not small.all():
+            large = ~small
+            out[large] = _closed_form(xp, name, theta2[large])
+        return out
     z_series = xp.where(small, theta2, 0.0)
     z_exact = xp.where(small, 1.0, theta2)
     coefs = _SERIES[name]
@@ -124,6 +143,8 @@ def atan_ratio(xp, n2, w):
 
 
 def sqnorm(xp, v):
+    if not xp.is_torch:  # a contraction, not a strided reduction
+        return np.einsum("...i,...i->...", v, v)
     return xp.sum(v * v, axis=-1)
 
 
@@ -179,6 +200,19 @@ def quat_conj(xp, q):
 
 def quat_rotate(xp, q, v):
     """Rotate ``v`` by the unit quaternion ``q``: v + 2w (u x v) + 2 u x (u x v)."""
+    if not xp.is_torch:
+        # numpy: one loop over the broadcast rows, no temporaries
+        from geomlearn.geometry.lie._kernels import quat_rotate_rows
+
+        shape = np.broadcast_shapes(q.shape[:-1], v.shape[:-1])
+        dtype = np.result_type(q, v)
+        rows_q = np.ascontiguousarray(np.broadcast_to(q, (*shape, 4)), dtype=dtype)
+        rows_v = np.ascontiguousarray(np.broadcast_to(v, (*shape, 3)), dtype=dtype)
+        out = np.empty((*shape, 3), dtype=dtype)
+        quat_rotate_rows(
+            rows_q.reshape(-1, 4), rows_v.reshape(-1, 3), out.reshape(-1, 3)
+        )
+        return out
     u, w = q[..., :3], q[..., 3:]
     uv = cross(xp, u, v)
     return v + 2 * (w * uv + cross(xp, u, uv))
@@ -227,6 +261,20 @@ def matrix_to_quat(xp, m):
 
 def so3_exp(xp, theta):
     """Return the unit quaternion of the rotation vector ``theta``."""
+    if not xp.is_torch:
+        # numpy: one loop, one square root and one sine/cosine pair each
+        from geomlearn.geometry.lie._kernels import so3_exp_rows
+
+        rows = np.ascontiguousarray(theta.reshape(-1, 3))
+        out = np.empty((rows.shape[0], 4), dtype=rows.dtype)
+        so3_exp_rows(
+            rows,
+            np.asarray(_SERIES["half_sinc"], dtype=rows.dtype),
+            np.asarray(_SERIES["half_cos"], dtype=rows.dtype),
+            _SWITCH,
+            out,
+        )
+        return out.reshape(*theta.shape[:-1], 4)
     t2 = sqnorm(xp, theta)
     s = coefficient(xp, "half_sinc", t2)
     c = coefficient(xp, "half_cos", t2)
