@@ -1,8 +1,23 @@
 """PDE: reference solvers, neural operators, neural fields and PINNs.
 
+Reference solvers (numpy/scipy, batched over samples): :func:`solve_darcy`,
+:func:`solve_burgers`, :func:`solve_navier_stokes`, :func:`solve_heat` and
+:func:`solve_advection`.
+
 Names backed by torch are loaded on first access only.
 """
 
 from geomlearn._lazy import attach
 
-__getattr__, __dir__, __all__ = attach(__name__, submod_attrs={})
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    submod_attrs={
+        "_solvers": [
+            "solve_darcy",
+            "solve_burgers",
+            "solve_navier_stokes",
+            "solve_heat",
+            "solve_advection",
+        ]
+    },
+)
