@@ -72,6 +72,24 @@ def test_lie_groups_on_numpy_do_not_import_torch():
     assert not loaded & set(HEAVY), loaded & set(HEAVY)
 
 
+def test_manifold_toolkit_does_not_import_torch():
+    statement = (
+        "import numpy as np\n"
+        "from geomlearn.geometry import (knn_graph, radius_graph, tangent_frames,\n"
+        "    parallel_transport, connection_laplacian, graph_laplacian,\n"
+        "    laplacian_eigenpairs)\n"
+        "X = np.random.default_rng(0).normal(size=(30, 3))\n"
+        "G = knn_graph(X, 5)\n"
+        "radius_graph(X, 1.0)\n"
+        "F = tangent_frames(X, G, dim=2)\n"
+        "L = connection_laplacian(G, parallel_transport(F, G))\n"
+        "laplacian_eigenpairs(L, 3, solver='arpack', random_state=0)\n"
+        "laplacian_eigenpairs(graph_laplacian(G), 3)"
+    )
+    loaded = _modules_after(statement)
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+
+
 def test_discovery_lists_torch_estimators_only_when_torch_is_there():
     # all_estimators imports every estimator (that is its job), so it loads
     # torch when torch is installed and skips TELL cleanly when it is not.

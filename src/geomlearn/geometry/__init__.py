@@ -3,6 +3,11 @@
 - :mod:`geomlearn.geometry.lie`: the Lie groups SO(2), SE(2), SO(3), SE(3),
   SE_2(3) and R^n on numpy arrays and torch tensors, with exact Jacobians;
   averaging (``frechet_mean``) and Kalman filtering (``LieEKF``) on them.
+- Manifold toolkit (numpy/scipy): neighbourhood graphs (``knn_graph``,
+  ``radius_graph``), tangent frames by local PCA (``tangent_frames``),
+  discrete parallel transport (``parallel_transport``), graph and connection
+  Laplacians and their low spectrum (``graph_laplacian``,
+  ``connection_laplacian``, ``laplacian_eigenpairs``).
 
 Names backed by torch, gpytorch, torch-geometric or e3nn are loaded on first
 access only.
@@ -24,6 +29,13 @@ __getattr__, __dir__, __all__ = attach(
             "Rn",
             "frechet_mean",
             "LieEKF",
-        ]
+        ],
+        "_graphs": ["knn_graph", "radius_graph"],
+        "_tangent": ["tangent_frames", "parallel_transport"],
+        "_connection_laplacian": [
+            "connection_laplacian",
+            "graph_laplacian",
+            "laplacian_eigenpairs",
+        ],
     },
 )
