@@ -8,6 +8,9 @@
   discrete parallel transport (``parallel_transport``), graph and connection
   Laplacians and their low spectrum (``graph_laplacian``,
   ``connection_laplacian``, ``laplacian_eigenpairs``).
+- Gaussian processes of fields on sampled manifolds (torch, ``gp`` extra):
+  ``VectorFieldGP`` (tangent vector fields, RVGP) and ``ScalarFieldGP``,
+  exact in ``O(N k^2)`` and predicting at new points.
 
 Names backed by torch, gpytorch, torch-geometric or e3nn are loaded on first
 access only.
@@ -37,5 +40,6 @@ __getattr__, __dir__, __all__ = attach(
             "graph_laplacian",
             "laplacian_eigenpairs",
         ],
+        "_field_gp": ["VectorFieldGP", "ScalarFieldGP"],
     },
 )
