@@ -156,7 +156,7 @@ def make_gaussian_random_field(
 
     Returns
     -------
-    fields : ndarray of shape (n_samples, *shape)
+    fields : ndarray of shape (n_samples, ...)
         The sampled fields (``float64``).
 
     See Also

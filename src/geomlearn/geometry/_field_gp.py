@@ -630,6 +630,26 @@ class VectorFieldGP(_FieldGP):
         """
         return self._predict(X, return_std)
 
+    def score(self, X, V, sample_weight=None):
+        """Coefficient of determination R^2 of the predicted field.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Points.
+        V : array-like of shape (n_samples, n_features)
+            True vectors at the points.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the points.
+
+        Returns
+        -------
+        score : float
+            R^2 of :meth:`predict` averaged uniformly over the coordinates
+            (:func:`sklearn.metrics.r2_score`).
+        """
+        return super().score(X, V, sample_weight=sample_weight)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
@@ -703,6 +723,25 @@ class ScalarFieldGP(_FieldGP):
         y = np.asarray(y, dtype=np.float64)
         self._y_fit = y
         return self._fit(X, y)
+
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination R^2 of the predicted function.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Points.
+        y : array-like of shape (n_samples,)
+            True values at the points.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the points.
+
+        Returns
+        -------
+        score : float
+            R^2 of :meth:`predict` (:func:`sklearn.metrics.r2_score`).
+        """
+        return super().score(X, y, sample_weight=sample_weight)
 
     def predict(self, X, return_std=False):
         """Predict the function at points.
