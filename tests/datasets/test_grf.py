@@ -97,6 +97,7 @@ def test_deterministic_and_independent_of_n_samples(boundary):
     np.testing.assert_allclose(
         make_gaussian_random_field(6, sigma=3.0, random_state=0, **kwargs), 3 * a
     )
+    # the legacy global RNG is read on purpose: the sampler must not touch it
     state = np.random.get_state()[1].copy()  # noqa: NPY002
     make_gaussian_random_field(2, random_state=0, **kwargs)
     np.testing.assert_array_equal(state, np.random.get_state()[1])  # noqa: NPY002

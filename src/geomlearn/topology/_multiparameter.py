@@ -235,10 +235,13 @@ class _FunctionRipsComplex(FilteredComplex):
         self.collapse_edges = bool(collapse_edges)
         self.n_parameters = 2
         self._listed = None
+        self._distance_matrix = None
 
     def __getstate__(self):
         state = self.__dict__.copy()
-        state["_listed"] = None  # listed again on demand: pickles stay small
+        # listed and measured again on demand: pickles stay small
+        state["_listed"] = None
+        state["_distance_matrix"] = None
         return state
 
     def __eq__(self, other):
@@ -291,9 +294,12 @@ class _FunctionRipsComplex(FilteredComplex):
         return len(self.simplices) - 1
 
     def _distances(self):
-        from scipy.spatial.distance import pdist, squareform
+        """Pairwise distances, computed once (grid, collapse and Euler use them)."""
+        if self._distance_matrix is None:
+            from scipy.spatial.distance import pdist, squareform
 
-        return squareform(pdist(self.points))
+            self._distance_matrix = squareform(pdist(self.points))
+        return self._distance_matrix
 
     def _grid_grades(self):
         # triangles and higher enter at the maxima of their edges' grades:
@@ -532,7 +538,7 @@ shape (n_points,))
         self : object
             The fitted transformer.
         """
-        gudhi_module("RipsLowerStar")
+        gudhi_module(type(self).__name__)
         self._validate_collection(X, fitting=True)
         self.max_dimension_ = int(self.max_dimension)
         return self
@@ -631,10 +637,7 @@ class RipsCodensity(RipsLowerStar):
         self : object
             The fitted transformer.
         """
-        gudhi_module("RipsCodensity")
-        self._validate_collection(X, fitting=True)
-        self.max_dimension_ = int(self.max_dimension)
-        return self
+        return super().fit(X)
 
     def _validate_collection(self, X, fitting):
         return check_point_clouds(X, min_points=1)
