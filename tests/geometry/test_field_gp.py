@@ -60,9 +60,11 @@ def test_inductive_prediction_on_the_sphere(sphere_fit):
     mean_err = np.linalg.norm(V[train].mean(0) - V[test]) / np.linalg.norm(V[test])
     assert err < 0.15  # zero predictor: 1.0
     assert err < 0.2 * mean_err
-    # transductive: the held-out points in the graph, without their targets
-    # (zero weight through a huge noise is not available, so fit the same
-    # hyperparameters on all points and compare at the held-out ones)
+    # transductive: the held-out points in the graph without their vectors
+    # (NaN rows), with the same hyperparameters; the Nystrom extension
+    # should agree with it
+    V_nan = V.copy()
+    V_nan[test] = np.nan
     full = VectorFieldGP(
         n_neighbors=10,
         n_eigenpairs=60,
@@ -71,7 +73,7 @@ def test_inductive_prediction_on_the_sphere(sphere_fit):
         noise=gp.noise_,
         optimizer=None,
         random_state=0,
-    ).fit(X, V)
+    ).fit(X, V_nan)
     trans = full.predict(X[test])
     gap = np.linalg.norm(P - trans) / np.linalg.norm(trans)
     assert gap < 0.15
@@ -174,6 +176,59 @@ def test_flat_domain_agrees_with_euclidean_gp():
     assert rel < 0.1
 
 
+# ------------------------------------------- points without targets (NaN rows)
+
+
+@pytest.mark.parametrize("vector", [True, False])
+def test_points_without_targets_give_the_dense_posterior(vector):
+    # Oracle: with the kernel K = Phi S Phi^T on every graph point, the GP
+    # conditioned on the observed rows only, computed densely:
+    # mean_u = K_uo (K_oo + s2 I)^-1 y_o, and the log likelihood of y_o.
+    X = _fibonacci_sphere(120)
+    rng = np.random.default_rng(3)
+    hole = X @ np.array([0.0, 0.6, 0.8]) > 0.75  # a cap without targets
+    assert 5 < hole.sum() < 40
+    if vector:
+        y = _sphere_field(X) + 0.05 * rng.normal(size=X.shape)
+        est = VectorFieldGP(n_neighbors=8, n_eigenpairs=30, random_state=0)
+    else:
+        y = np.sin(3 * X[:, 0]) + X[:, 1] + 0.05 * rng.normal(size=len(X))
+        est = ScalarFieldGP(n_neighbors=8, n_eigenpairs=30, random_state=0)
+    y_nan = y.copy()
+    y_nan[hole] = np.nan
+    gp = est.fit(X, y_nan)
+    assert gp.observed_.sum() == (~hole).sum()
+    assert np.array_equal(gp.X_fit_, X)  # the cap's points are in the graph
+    Phi = gp._train_features().reshape(len(X), -1, 30)  # (n, D or 1, k)
+    S = gp._prior_variances(gp.lengthscale_, gp.output_scale_)
+    obs = Phi[~hole].reshape(-1, 30)
+    K_oo = obs @ np.diag(S) @ obs.T + gp.noise_ * np.eye(len(obs))
+    y_o = y[~hole].ravel()
+    mean = Phi[hole].reshape(-1, 30) @ np.diag(S) @ obs.T @ np.linalg.solve(K_oo, y_o)
+    np.testing.assert_allclose(gp.predict(X[hole]).ravel(), mean, atol=1e-8)
+    _, logdet = np.linalg.slogdet(K_oo)
+    dense = -0.5 * (
+        y_o @ np.linalg.solve(K_oo, y_o) + logdet + y_o.size * np.log(2 * np.pi)
+    )
+    assert gp.log_marginal_likelihood() == pytest.approx(dense, rel=1e-9)
+    # a model that never saw the cap's points is a different model
+    other = clone(est).fit(X[~hole], y[~hole])
+    assert other.X_fit_.shape[0] == (~hole).sum()
+
+
+def test_extension_far_from_the_data_copies_the_nearest_points():
+    # Far away the normalised weights pick the nearest training point, whose
+    # eigenvalue equation gives its own features up to the factor
+    # 1 / (1 - lambda / deg): predictions stay of the size of the data.
+    X = _fibonacci_sphere(200)
+    y = np.sin(3 * X[:, 0]) + X[:, 1]
+    gp = ScalarFieldGP(n_neighbors=6, n_eigenpairs=20, random_state=0).fit(X, y)
+    far = 50.0 * X[:5]
+    pred = gp.predict(far)
+    assert np.all(np.isfinite(pred))
+    assert np.abs(pred).max() <= 2.5 * np.abs(gp.predict(X)).max()
+
+
 # ---------------------------------------------------------- the contract with V
 
 
@@ -202,7 +257,12 @@ def test_vector_gp_contract():
         gp.fit(X, V[:, :2])
     Vn = V.copy()
     Vn[0, 0] = np.nan
-    with pytest.raises(ValueError, match="NaN"):
+    with pytest.raises(ValueError, match="partly NaN"):
+        gp.fit(X, Vn)
+    with pytest.raises(ValueError, match="NaN at every point"):
+        gp.fit(X, np.full_like(V, np.nan))
+    Vn[0] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
         gp.fit(X, Vn)
     with pytest.raises(ValueError, match="kernel"):
         VectorFieldGP(kernel="rbf").fit(X, V)

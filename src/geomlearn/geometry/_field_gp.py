@@ -21,7 +21,12 @@ from scipy.optimize import minimize
 from scipy.spatial import cKDTree
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils import check_array, check_random_state
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    check_consistent_length,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 
 from geomlearn.geometry._connection_laplacian import (
     connection_laplacian,
@@ -51,6 +56,33 @@ __all__ = ["ScalarFieldGP", "VectorFieldGP"]
 # A new point closer than this (relative to the data's scale) to a training
 # point is that training point: its features are taken as they are.
 _SAME_POINT_RTOL = 1e-12
+
+
+def _observed_rows(y, name):
+    """Mask of the points that carry a target; NaN rows mark those that do not.
+
+    Such points shape the graph (and so the kernel) but add nothing to the
+    likelihood: the semi-supervised setting of RVGP's inpainting, where the
+    whole point cloud is known and vectors are missing on part of it.
+    """
+    if np.isinf(y).any():
+        raise ValueError(f"Input {name} contains infinity.")
+    nan = np.isnan(y)
+    if y.ndim == 2:
+        partial = nan.any(axis=1) & ~nan.all(axis=1)
+        if partial.any():
+            raise ValueError(
+                f"{name} has rows that are partly NaN (first: row "
+                f"{int(np.flatnonzero(partial)[0])}); a point either carries a "
+                f"whole vector or none (a row of NaN)."
+            )
+        nan = nan.all(axis=1)
+    observed = ~nan
+    if not observed.any():
+        raise ValueError(
+            f"Input {name} contains NaN at every point: no point carries a target."
+        )
+    return observed
 
 
 def _log_spectrum(lam, log_kappa, kernel, nu, dim, lib):
@@ -132,6 +164,7 @@ class _FieldGP(RegressorMixin, BaseEstimator):
 
     def _fit(self, X, y):
         n = X.shape[0]
+        observed = _observed_rows(y, "V" if self._vector else "y")
         k_nn = min(self.n_neighbors, n - 1)
         G = knn_graph(X, k_nn)
         frames = tangent_frames(X, G, dim=self.dim)
@@ -162,6 +195,8 @@ class _FieldGP(RegressorMixin, BaseEstimator):
         c_i = np.bincount(rows, w * sq, minlength=n) / (2 * d)
         scale = float(np.median(c_i))
         self.X_fit_ = X
+        self.observed_ = observed
+        self._degrees = np.bincount(rows, w, minlength=n)
         self.n_neighbors_ = k_nn
         self.epsilon_ = eps
         self.frames_ = frames
@@ -169,9 +204,9 @@ class _FieldGP(RegressorMixin, BaseEstimator):
         self.laplacian_scale_ = scale
         self.eigenvalues_ = np.maximum(values, 0.0) / scale
         self.eigenvectors_ = vectors.reshape(n, d, k) if self._vector else vectors
-        phi = self._train_features()  # (n, k) or (n, D, k)
+        phi = self._train_features()[observed]  # (n_obs, k) or (n_obs, D, k)
         Phi = phi.reshape(-1, k)
-        Y = y.reshape(-1)
+        Y = y[observed].reshape(-1)
         self._fit_hyperparameters(Phi, Y, n)
         return self
 
@@ -185,15 +220,13 @@ class _FieldGP(RegressorMixin, BaseEstimator):
 
     def _theta0(self, yy, m):
         lam = self.eigenvalues_
+        n_obs = int(self.observed_.sum())
         if self.output_scale is None:
-            n = self.X_fit_.shape[0]
-            amp = max(yy / n, 1e-12)
+            amp = max(yy / n_obs, 1e-12)
         else:
             amp = float(self.output_scale)
         noise = (
-            1e-2 * amp / (m / self.X_fit_.shape[0])
-            if self.noise is None
-            else (float(self.noise))
+            1e-2 * amp / (m / n_obs) if self.noise is None else (float(self.noise))
         )
         return lam, amp, noise
 
@@ -336,8 +369,9 @@ class _FieldGP(RegressorMixin, BaseEstimator):
                 f"the noise variance must exceed {self._noise_floor:.3g}; got "
                 f"{noise:.3g}."
             )
-        Phi = self._train_features().reshape(-1, self.eigenvalues_.size)
-        Y = self._y_fit.reshape(-1)
+        observed = self.observed_
+        Phi = self._train_features()[observed].reshape(-1, self.eigenvalues_.size)
+        Y = self._y_fit[observed].reshape(-1)
         gram, z, yy, m = self._stats(Phi, Y)
         t = torch.tensor(
             [theta[0], theta[1], np.log(noise - self._noise_floor)],
@@ -371,12 +405,15 @@ class _FieldGP(RegressorMixin, BaseEstimator):
         idx = idx.reshape(len(X), k_nn)
         tol = _SAME_POINT_RTOL * max(1.0, float(np.abs(Xf).max()))
         same = dist[:, 0] <= tol
-        w = np.exp(-(dist**2) / self.epsilon_)
-        deg = w.sum(axis=1)
+        # Weights relative to the nearest neighbour's (they do not underflow
+        # far from the data), normalised to sum to 1.
+        w = np.exp(-(dist**2 - dist[:, :1] ** 2) / self.epsilon_)
+        w /= w.sum(axis=1, keepdims=True)
+        # The eigenvalue equation at a node of degree deg_ref, with deg_ref the
+        # weighted mean degree of the neighbours (see the class notes).
+        deg_ref = np.einsum("nm,nm->n", w, self._degrees[idx])
         lam = self.eigenvalues_ * self.laplacian_scale_  # the graph's eigenvalues
-        denom = np.maximum(deg[:, None] - lam, deg[:, None] / 2)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            factor = np.where(denom > 0, 1.0 / denom, 0.0)  # (n_new, k)
+        factor = 1.0 / np.maximum(1.0 - lam / deg_ref[:, None], 0.5)  # (n_new, k)
         U = self.eigenvectors_
         if not self._vector:
             phi = np.einsum("nm,nmk->nk", w, U[idx]) * factor
@@ -453,7 +490,9 @@ _PARAMS_DOC = """
 
 _ATTRS_DOC = """
     X_fit_ : ndarray of shape (n_samples, n_features)
-        The training points.
+        The training points, the vertices of the graph.
+    observed_ : ndarray of shape (n_samples,), dtype=bool
+        Which training points carry a target (the others were given NaN).
     n_neighbors_ : int
         Number of neighbours used.
     epsilon_ : float
@@ -488,22 +527,25 @@ _ATTRS_DOC = """
 _NYSTROM_DOC = """
     Out-of-sample extension (Nyström through the graph). A new point ``x``
     equal to a training point takes that point's features, so predictions
-    at the training points are the exact posterior. Otherwise ``x`` is
-    joined to its ``n_neighbors_`` nearest training points ``j`` with
-    weights ``w_j = exp(-|x - x_j|^2 / epsilon_)``, degree ``deg = sum_j
-    w_j``, and each eigenvector is extended by the eigenvalue equation
-    ``(deg_i - lambda) u_i = sum_j w_ij O_ij u_j`` of the Laplacian, solved
-    for the new node: ``u(x) = sum_j w_j O_xj u_j / (deg - lambda)``, with
-    ``lambda`` the graph eigenvalue. The divisor is kept at least ``deg /
-    2``; modes with larger eigenvalues oscillate at the scale of the graph,
-    where the extension is unreliable, and carry little prior variance. For
-    vector fields ``O_xj`` is the transport from frame ``j`` to the new
-    point's frame ``F_x``, the local PCA of ``x`` and its neighbours (as in
-    :func:`tangent_frames`), and the features are ``F_x u(x)``; predictions
-    lie exactly in the estimated tangent planes. For scalar fields
-    ``O_xj = 1``. Far from the data all weights vanish and so do the
-    features: predictions fall to 0, with standard deviation 0, since the
-    rank-``k`` prior knows only its ``k`` features.
+    at the training points (with or without a target) are the exact
+    posterior. Otherwise ``x`` is joined to its ``n_neighbors_`` nearest
+    training points ``j`` with weights ``w_j`` proportional to ``exp(-|x -
+    x_j|^2 / epsilon_)`` and summing to 1, and each eigenvector is extended
+    by the eigenvalue equation ``(deg_i - lambda) u_i = sum_j w_ij O_ij
+    u_j`` of the Laplacian, written for a node whose degree is the weighted
+    mean degree ``d_x`` of its neighbours: ``u(x) = sum_j w_j O_xj u_j / (1
+    - lambda / d_x)``, with ``lambda`` the graph eigenvalue. The divisor is
+    kept at least 1/2; modes with larger eigenvalues oscillate at the scale
+    of the graph, where the extension is unreliable, and carry little prior
+    variance. For vector fields ``O_xj`` is the transport from frame ``j``
+    to the new point's frame ``F_x``, the local PCA of ``x`` and its
+    neighbours (as in :func:`tangent_frames`), and the features are ``F_x
+    u(x)``; predictions lie exactly in the estimated tangent planes. For
+    scalar fields ``O_xj = 1``. Far from the data the extension copies the
+    nearest training points: the model has no features away from its graph,
+    so neither the mean nor the standard deviation there is a statement
+    about the manifold. To predict over a region without targets, put points
+    of the region in ``X`` with NaN targets (they shape the graph).
 """
 
 
@@ -591,15 +633,29 @@ class VectorFieldGP(_FieldGP):
             Points sampled on or near a manifold.
         V : array-like of shape (n_samples, n_features)
             The vector at each point, in ambient coordinates; components
-            normal to the estimated tangent space count as noise.
+            normal to the estimated tangent space count as noise. A row of
+            NaN marks a point without a vector: it takes part in the graph
+            and the frames (so the kernel knows the manifold there) but not
+            in the likelihood. Predicting at such points is transductive
+            inpainting, as in RVGP.
 
         Returns
         -------
         self : VectorFieldGP
             The fitted estimator.
         """
+        if V is None:
+            raise ValueError(
+                "VectorFieldGP requires V to be passed, but the target V is None."
+            )
         X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
-        V = check_array(V, dtype=np.float64, input_name="V", ensure_2d=False)
+        V = check_array(
+            V,
+            dtype=np.float64,
+            input_name="V",
+            ensure_2d=False,
+            ensure_all_finite="allow-nan",
+        )
         if V.shape != X.shape:
             raise ValueError(
                 f"V must hold one vector of {X.shape[1]} coordinates per point, "
@@ -710,17 +766,29 @@ class ScalarFieldGP(_FieldGP):
         X : array-like of shape (n_samples, n_features)
             Points sampled on or near a manifold.
         y : array-like of shape (n_samples,)
-            The value at each point.
+            The value at each point. NaN marks a point without a value: it
+            takes part in the graph (so the kernel knows the manifold there)
+            but not in the likelihood.
 
         Returns
         -------
         self : ScalarFieldGP
             The fitted estimator.
         """
-        X, y = validate_data(
-            self, X, y, dtype=np.float64, y_numeric=True, ensure_min_samples=2
+        if y is None:
+            raise ValueError(
+                "ScalarFieldGP requires y to be passed, but the target y is None."
+            )
+        X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
+        y = check_array(
+            y,
+            dtype=np.float64,
+            input_name="y",
+            ensure_2d=False,
+            ensure_all_finite="allow-nan",
         )
-        y = np.asarray(y, dtype=np.float64)
+        y = column_or_1d(y, warn=True)
+        check_consistent_length(X, y)
         self._y_fit = y
         return self._fit(X, y)
 
