@@ -12,6 +12,12 @@ Transformers of collections (point clouds, images, graphs, diagrams) declare
 all. They run instead scikit-learn's data-free checks plus geomlearn's
 collection kit (:func:`geomlearn.utils.estimator_checks.check_collection_transformer`)
 on a collection from ``COLLECTION_DATA``.
+
+Supervised estimators of collections (fields on grids: ``fit(X, y)`` with
+``two_d_array = False`` and a required target) run the data-free checks plus
+geomlearn's supervised checks (pickle round trip, reproducibility under
+``random_state``, global random states left alone) on ``(X, y)`` from
+``SUPERVISED_COLLECTION_DATA``.
 """
 
 import numpy as np
@@ -23,7 +29,12 @@ from sklearn.utils import get_tags
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from geomlearn.utils import all_estimators
-from geomlearn.utils.estimator_checks import COLLECTION_CHECKS
+from geomlearn.utils.estimator_checks import (
+    COLLECTION_CHECKS,
+    check_no_global_random_state,
+    check_pickle_roundtrip,
+    check_random_state_reproducible,
+)
 
 # Constructor parameters for the checks: fast and deterministic.
 TEST_PARAMS = {
@@ -37,6 +48,14 @@ TEST_PARAMS = {
         "hidden_layer_sizes": (16,),
         "latent_dim": 4,
         "batch_size": 32,
+        "device": "cpu",
+        "random_state": 0,
+    },
+    "LatentSpectralOperator": {
+        "width": 8,
+        "n_heads": 4,
+        "n_levels": 2,
+        "max_epochs": 2,
         "device": "cpu",
         "random_state": 0,
     },
@@ -160,6 +179,19 @@ COLLECTION_DATA = {
     "SlicedWassersteinSignedMeasureKernel": lambda: _signed_measures(),
 }
 
+# (X, y) each supervised collection estimator takes (at least four samples).
+SUPERVISED_COLLECTION_DATA = {
+    "LatentSpectralOperator": lambda: (
+        np.random.default_rng(6).normal(size=(6, 8, 8, 1)),
+        np.random.default_rng(7).normal(size=(6, 8, 8, 2)),
+    ),
+}
+SUPERVISED_COLLECTION_CHECKS = (
+    check_pickle_roundtrip,
+    check_random_state_reproducible,
+    check_no_global_random_state,
+)
+
 # scikit-learn's checks that need no data
 DATA_FREE_CHECKS = (
     sk_checks.check_parameters_default_constructible,
@@ -186,8 +218,14 @@ def _expected_failed_checks(estimator):
 
 ESTIMATORS = list(_instances())
 MATRIX_ESTIMATORS = [e for e in ESTIMATORS if get_tags(e).input_tags.two_d_array]
-COLLECTION_ESTIMATORS = [
+NON_MATRIX_ESTIMATORS = [
     e for e in ESTIMATORS if not get_tags(e).input_tags.two_d_array
+]
+COLLECTION_ESTIMATORS = [
+    e for e in NON_MATRIX_ESTIMATORS if not get_tags(e).target_tags.required
+]
+SUPERVISED_COLLECTION_ESTIMATORS = [
+    e for e in NON_MATRIX_ESTIMATORS if get_tags(e).target_tags.required
 ]
 
 
@@ -203,7 +241,7 @@ def _name(obj):
 
 
 @pytest.mark.parametrize("check", DATA_FREE_CHECKS, ids=_name)
-@pytest.mark.parametrize("estimator", COLLECTION_ESTIMATORS, ids=_name)
+@pytest.mark.parametrize("estimator", NON_MATRIX_ESTIMATORS, ids=_name)
 def test_collection_estimator_data_free_checks(estimator, check):
     check(type(estimator).__name__, clone(estimator))
 
@@ -214,14 +252,24 @@ def test_collection_estimator(estimator, check):
     check(clone(estimator), COLLECTION_DATA[type(estimator).__name__]())
 
 
+@pytest.mark.parametrize("check", SUPERVISED_COLLECTION_CHECKS, ids=_name)
+@pytest.mark.parametrize("estimator", SUPERVISED_COLLECTION_ESTIMATORS, ids=_name)
+def test_supervised_collection_estimator(estimator, check):
+    X, y = SUPERVISED_COLLECTION_DATA[type(estimator).__name__]()
+    check(clone(estimator), X, y)
+
+
 def test_every_estimator_is_checked():
-    # an estimator is either a 2-D-matrix estimator (scikit-learn's checks) or
-    # a collection transformer with data for the kit
+    # an estimator is either a 2-D-matrix estimator (scikit-learn's checks), a
+    # collection transformer with data for the kit, or a supervised collection
+    # estimator with (X, y) for the supervised checks
     for estimator in COLLECTION_ESTIMATORS:
         assert type(estimator).__name__ in COLLECTION_DATA
-    assert set(COLLECTION_DATA) <= {
-        name for name, _ in all_estimators(include_unavailable=True)
-    }
+    for estimator in SUPERVISED_COLLECTION_ESTIMATORS:
+        assert type(estimator).__name__ in SUPERVISED_COLLECTION_DATA
+    known = {name for name, _ in all_estimators(include_unavailable=True)}
+    assert set(COLLECTION_DATA) <= known
+    assert set(SUPERVISED_COLLECTION_DATA) <= known
 
 
 def test_every_expected_failure_names_a_known_estimator():

@@ -4,6 +4,9 @@ Reference solvers (numpy/scipy, batched over samples): :func:`solve_darcy`,
 :func:`solve_burgers`, :func:`solve_navier_stokes`, :func:`solve_heat` and
 :func:`solve_advection`.
 
+Neural operators (torch): :class:`LatentSpectralOperator`, the estimator, and
+its modules in :mod:`geomlearn.pde.nn`.
+
 Names backed by torch are loaded on first access only.
 """
 
@@ -11,6 +14,7 @@ from geomlearn._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(
     __name__,
+    submodules=["nn"],
     submod_attrs={
         "_solvers": [
             "solve_darcy",
@@ -18,6 +22,7 @@ __getattr__, __dir__, __all__ = attach(
             "solve_navier_stokes",
             "solve_heat",
             "solve_advection",
-        ]
+        ],
+        "_operator": ["LatentSpectralOperator"],
     },
 )
