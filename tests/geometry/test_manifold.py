@@ -527,6 +527,59 @@ def test_scalar_case_is_the_graph_laplacian(weights, normalized):
     assert_array_equal(L_graph.toarray(), L_conn.toarray())
 
 
+@pytest.mark.parametrize("alpha", [0.5, 1.0])
+@pytest.mark.parametrize("normalized", [False, True])
+def test_density_normalisation_is_coifman_lafon(alpha, normalized):
+    # brute force: W_a = W / (q q^T)^alpha with q the row sums of W, then the
+    # (normalised) graph Laplacian of W_a
+    X = np.random.default_rng(1).normal(size=(90, 3))
+    G = knn_graph(X, 6)
+    D = cdist(X, X)
+    W = np.exp(-(D**2) / 0.7) * (G.toarray() > 0)
+    q = W.sum(axis=1)
+    W_a = W / np.outer(q, q) ** alpha
+    expected = csgraph_laplacian(W_a, normed=normalized)
+    L = graph_laplacian(G, epsilon=0.7, alpha=alpha, normalized=normalized)
+    assert_allclose(L.toarray(), expected, atol=1e-12)
+    ones = np.ones((G.nnz, 1, 1))
+    L_conn = connection_laplacian(
+        G, ones, epsilon=0.7, alpha=alpha, normalized=normalized
+    )
+    assert_allclose(L_conn.toarray(), expected, atol=1e-12)
+
+
+def test_density_normalisation_removes_the_sampling_density():
+    # A circle sampled with density 1 + 0.8 cos(theta), a fixed-bandwidth
+    # Gaussian kernel (the setting of Coifman and Lafon's theorem). The
+    # random-walk Laplacian with alpha = 1 converges to d^2/ds^2 whatever the
+    # density, so its first nontrivial eigenvectors span cos and sin of the
+    # angle; without the normalisation the limit operator has a drift term
+    # and the eigenvectors are distorted.
+    rng = np.random.default_rng(0)
+    theta = []
+    while len(theta) < 1500:
+        t = rng.uniform(0, 2 * np.pi, 3000)
+        theta.extend(t[rng.uniform(0, 1.8, 3000) < 1 + 0.8 * np.cos(t)])
+    theta = np.array(theta[:1500])
+    X = np.c_[np.cos(theta), np.sin(theta)]
+    G = radius_graph(X, 0.25)
+    eps = 0.005
+    W = np.exp(-(G.toarray() ** 2) / eps) * (G.toarray() > 0)
+    target = np.c_[np.cos(theta), np.sin(theta)]
+
+    def residual(alpha):
+        L = graph_laplacian(G, epsilon=eps, alpha=alpha, normalized=True)
+        _, phi = laplacian_eigenpairs(L, 3, random_state=0)
+        q = W.sum(1)
+        d = (W / np.outer(q, q) ** alpha).sum(1)
+        psi = phi[:, 1:3] / np.sqrt(d)[:, None]  # random-walk eigenvectors
+        coef, *_ = np.linalg.lstsq(psi, target, rcond=None)
+        return np.linalg.norm(psi @ coef - target) / np.linalg.norm(target)
+
+    assert residual(1.0) < 0.05
+    assert residual(0.0) > 0.3
+
+
 def test_laplacians_ignore_self_loops():
     _, G, F, _ = sphere_setup(100, 6)
     looped = G + sp.diags_array(np.full(100, 0.5), format="csr")
@@ -647,6 +700,8 @@ def test_sphere_spectrum_matches_the_round_sphere():
         ),
         (lambda X, G, O: graph_laplacian(-G), ValueError, "negative"),
         (lambda X, G, O: connection_laplacian(G, O, normalized=1), TypeError, "True"),
+        (lambda X, G, O: connection_laplacian(G, O, alpha=-1), ValueError, "alpha"),
+        (lambda X, G, O: graph_laplacian(G, alpha=np.nan), ValueError, "alpha"),
     ],
 )
 def test_laplacian_errors(call, error, match):
