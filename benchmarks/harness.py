@@ -20,6 +20,7 @@ import os
 import platform
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -128,8 +129,15 @@ def _environment(peer_module):
             for d in ("geomlearn", "numpy", "scipy", "scikit-learn", "numba")
         },
     }
+    if "torch" in sys.modules:
+        env["versions"]["torch"] = _version("torch")
     if peer_module:
-        env["versions"][peer_module] = _version(peer_module)
+        # the import name may differ from the distribution's (neuralop is
+        # shipped as neuraloperator)
+        names = importlib.metadata.packages_distributions().get(peer_module, [])
+        env["versions"][peer_module] = _version(peer_module) or next(
+            (v for v in map(_version, names) if v), None
+        )
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],

@@ -502,10 +502,10 @@ class LatentSpectralOperator(RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, *grid, n_channels_in)
+        X : array-like of shape (n_samples, grid..., n_channels_in)
             Input fields on a 1-D or 2-D grid, channels last.
-        y : array-like of shape (n_samples, *grid, n_channels_out) or \
-(n_samples, *grid)
+        y : array-like of shape (n_samples, grid..., n_channels_out) or \
+(n_samples, grid...)
             Output fields on the same grid (without channel axis: one
             channel).
 
@@ -614,14 +614,14 @@ class LatentSpectralOperator(RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, *grid, n_channels_in)
+        X : array-like of shape (n_samples, grid..., n_channels_in)
             Input fields; the grid may differ from the training grid (see
             Notes of the class).
 
         Returns
         -------
-        y_pred : ndarray of shape (n_samples, *grid, n_channels_out) or \
-(n_samples, *grid)
+        y_pred : ndarray of shape (n_samples, grid..., n_channels_out) or \
+(n_samples, grid...)
             Predicted fields (float32), in the layout of the ``y`` given to
             ``fit``.
         """
@@ -653,10 +653,10 @@ class LatentSpectralOperator(RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, *grid, n_channels_in)
+        X : array-like of shape (n_samples, grid..., n_channels_in)
             Input fields.
-        y : array-like of shape (n_samples, *grid, n_channels_out) or \
-(n_samples, *grid)
+        y : array-like of shape (n_samples, grid..., n_channels_out) or \
+(n_samples, grid...)
             True output fields, in the layout used in ``fit``.
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the samples.

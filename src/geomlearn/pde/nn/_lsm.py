@@ -176,14 +176,14 @@ class NeuralSpectralBlock(nn.Module):
 
         Parameters
         ----------
-        x : torch.Tensor of shape (batch, channels, *spatial)
+        x : torch.Tensor of shape (batch, channels, spatial...)
             The map.
         patch_size : int or tuple of int, default=None
             Patch size per spatial axis; ``None`` makes one patch.
 
         Returns
         -------
-        out : torch.Tensor of shape (batch, channels, *spatial)
+        out : torch.Tensor of shape (batch, channels, spatial...)
             The processed map.
         """
         batch, channels, *sizes = x.shape
@@ -422,17 +422,17 @@ class LatentSpectralModel(nn.Module):
 
         Parameters
         ----------
-        x : torch.Tensor of shape (batch, *grid, in_channels)
+        x : torch.Tensor of shape (batch, grid..., in_channels)
             Input fields, channels last.
 
         Returns
         -------
-        out : torch.Tensor of shape (batch, *grid, out_channels)
+        out : torch.Tensor of shape (batch, grid..., out_channels)
             Output fields, channels last.
         """
         if x.ndim != self.n_dims + 2:
             raise ValueError(
-                f"expected input of shape (batch, *grid, channels) with a "
+                f"expected input of shape (batch, grid..., channels) with a "
                 f"{self.n_dims}-D grid, got shape {tuple(x.shape)}."
             )
         batch, *grid, channels = x.shape
