@@ -223,6 +223,7 @@ API_SECTIONS = [
     ("topology", "Topology", "Persistent homology and its vectorizations."),
     ("geometry", "Geometry", "Lie groups, manifolds, vector fields, equivariant nets."),
     ("pde", "PDE", "Reference solvers, neural operators, neural fields, PINNs."),
+    ("geometry.nn", "Geometry layers", "Equivariant torch modules."),
     ("pde.nn", "PDE layers", "torch modules of the neural operators."),
     ("datasets", "Datasets", "Deterministic data generators."),
     ("utils", "Utilities", "Validation, optional imports, discovery, torch helpers."),

@@ -20,7 +20,11 @@ from geomlearn.utils import MissingExtraError
 PUBLIC_PACKAGES = ["clustering", "topology", "geometry", "pde", "datasets", "utils"]
 EXTRA_PUBLIC_MODULES = ["geomlearn.demo", "geomlearn.utils.estimator_checks"]
 if importlib.util.find_spec("torch") is not None:
-    EXTRA_PUBLIC_MODULES += ["geomlearn.clustering.nn", "geomlearn.pde.nn"]
+    EXTRA_PUBLIC_MODULES += [
+        "geomlearn.clustering.nn",
+        "geomlearn.pde.nn",
+        "geomlearn.geometry.nn",
+    ]
 OWN_METHODS = (
     "fit",
     "predict",

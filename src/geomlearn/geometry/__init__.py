@@ -11,6 +11,8 @@
 - Gaussian processes of fields on sampled manifolds (torch, ``gp`` extra):
   ``VectorFieldGP`` (tangent vector fields, RVGP) and ``ScalarFieldGP``,
   exact in ``O(N k^2)`` and predicting at new points.
+- :mod:`geomlearn.geometry.nn` (torch): ``GauntTensorProduct``, the PONITA
+  and PNITA equivariant networks, and torch neighbourhood graphs.
 
 Names backed by torch, gpytorch, torch-geometric or e3nn are loaded on first
 access only.
@@ -20,7 +22,7 @@ from geomlearn._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(
     __name__,
-    submodules=["lie"],
+    submodules=["lie", "nn"],
     submod_attrs={
         "lie": [
             "LieGroup",

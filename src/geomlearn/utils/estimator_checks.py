@@ -27,6 +27,7 @@ from sklearn.exceptions import NotFittedError
 
 __all__ = [
     "check_collection_transformer",
+    "check_equivariance",
     "check_no_global_random_state",
     "check_pickle_roundtrip",
     "check_predict_matches_labels",
@@ -431,3 +432,265 @@ def check_collection_transformer(estimator, X):
     """
     for check in COLLECTION_CHECKS:
         check(clone(estimator), X)
+
+
+# --------------------------------------------------------------------------- equivariance
+_GROUPS = {
+    # name: (dimension, translations, reflections)
+    "SO2": (2, False, False),
+    "O2": (2, False, True),
+    "SE2": (2, True, False),
+    "E2": (2, True, True),
+    "SO3": (3, False, False),
+    "O3": (3, False, True),
+    "SE3": (3, True, False),
+    "E3": (3, True, True),
+}
+
+
+def _as_numpy(a):
+    """Copy an array or (detached) torch tensor into a float64 numpy array."""
+    if hasattr(a, "detach"):
+        a = a.detach().cpu().numpy()
+    return np.array(a, dtype=np.float64)
+
+
+def _like(values, template):
+    """``values`` (numpy) in the container and dtype of ``template``."""
+    if hasattr(template, "new_tensor"):  # a torch tensor; torch is not imported here
+        return template.new_tensor(values)
+    template = np.asarray(template)
+    return values.astype(template.dtype, copy=False)
+
+
+def _random_orthogonal(rng, dim, proper):
+    """Draw a Haar-random matrix of O(dim) with determinant +1 (proper) or -1."""
+    q, r = np.linalg.qr(rng.standard_normal((dim, dim)))
+    q = q * np.sign(np.diag(r))
+    if (np.linalg.det(q) > 0) != proper:
+        q[:, 0] = -q[:, 0]
+    return q
+
+
+def _split_outputs(out, what):
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        raise TypeError(
+            f"{what} must return a pair (scalars, vectors), either of them None; "
+            f"got {type(out).__name__}"
+        )
+    return [None if o is None else _as_numpy(o) for o in out]
+
+
+def check_equivariance(
+    model_or_fn,
+    inputs,
+    *,
+    group="SE3",
+    n_trials=3,
+    atol=1e-5,
+    rtol=1e-5,
+    permute=True,
+    per_point=None,
+    random_state=None,
+):
+    """Check that a model's scalars are invariant and its vectors equivariant.
+
+    The model sees a point cloud and returns invariant scalars and
+    equivariant vectors. For ``n_trials`` random elements ``g`` of ``group``
+    (a rotation or, when the group has them, a rotation-reflection ``Q``,
+    Haar-distributed; a Gaussian translation ``t``; a random permutation
+    ``P`` of the points), the inputs are transformed as ``pos -> P (pos Q^T
+    + t)``, ``vec -> P vec Q^T``, ``x -> P x`` and the outputs must satisfy
+    ``scalars(g.in) = P scalars(in)``, ``vectors(g.in) = P vectors(in) Q^T``
+    (``P`` only for per-point outputs; vectors are not translated). When
+    the group has reflections, every other trial (starting with the first)
+    uses one, so that a single trial already tests a reflection.
+
+    The check needs neither torch nor a fitted estimator: it works on any
+    callable, and keeps the container (numpy array or torch tensor) and the
+    dtype of the inputs. Errors are computed in float64.
+
+    Parameters
+    ----------
+    model_or_fn : callable
+        Called as ``model_or_fn(pos, vec=vec, x=x, **extras)``, where only
+        the keys present in ``inputs`` are passed, and returning a pair
+        ``(scalars, vectors)``, either of them ``None``: ``scalars`` of
+        shape ``(n_points, ...)`` (per point) or ``(n_graphs, ...)`` (per
+        graph), ``vectors`` of shape ``(..., dim)``. Wrap a torch module or
+        an estimator into such a function.
+    inputs : dict
+        ``"pos"``: array-like of shape ``(n_points, dim)``; optional
+        ``"vec"``: vector features of shape ``(n_points, n_vectors, dim)``;
+        optional ``"x"``: scalar features of shape ``(n_points, ...)``. Any
+        other key is passed on as a keyword argument, permuted along with
+        the points when it is an array whose leading dimension is
+        ``n_points`` (a ``batch`` vector, masks). Do not pass graph
+        connectivity (``edge_index``): it would have to be relabelled; let
+        the model build its graph from ``pos``.
+    group : {"SE3", "E3", "SO3", "O3", "SE2", "E2", "SO2", "O2"}, default="SE3"
+        The symmetry group: ``SO`` rotations, ``O`` rotations and
+        reflections, ``SE`` rotations and translations, ``E`` all three.
+    n_trials : int, default=3
+        Number of random group elements.
+    atol, rtol : float, default=1e-5
+        Tolerances of :func:`numpy.testing.assert_allclose`. Pass
+        ``atol=np.inf`` to only measure the errors (for approximately
+        equivariant models); nothing is asserted then but the shapes.
+    permute : bool, default=True
+        Whether to permute the points too.
+    per_point : bool, default=None
+        Whether the outputs are per point (permuted with the points) or per
+        graph. ``None`` decides for each output from its leading dimension
+        (per point when it equals ``n_points``); pass it explicitly when a
+        per-graph output could have ``n_points`` rows.
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed of the group elements (numpy's ``default_rng``).
+
+    Returns
+    -------
+    errors : dict
+        ``"scalars"`` and ``"vectors"``: the largest absolute deviation over
+        the trials (``nan`` when the model has no such output);
+        ``"scalars_relative"`` and ``"vectors_relative"``: the same divided
+        by the largest absolute value of that output.
+
+    Raises
+    ------
+    AssertionError
+        If an output deviates beyond the tolerances, or changes shape.
+
+    Examples
+    --------
+    Distances to the centroid are invariant, positions minus the centroid
+    equivariant:
+
+    >>> import numpy as np
+    >>> from geomlearn.utils.estimator_checks import check_equivariance
+    >>> def f(pos):
+    ...     centred = pos - pos.mean(axis=0)
+    ...     return np.linalg.norm(centred, axis=1), centred
+    >>> pos = np.random.default_rng(0).normal(size=(6, 3))
+    >>> errors = check_equivariance(f, {"pos": pos}, group="E3", random_state=0)
+    >>> errors["vectors"] < 1e-12
+    True
+
+    Raw positions are not translation-equivariant:
+
+    >>> check_equivariance(lambda pos: (None, pos), {"pos": pos}, random_state=0)
+    Traceback (most recent call last):
+    ...
+    AssertionError: ...
+    """
+    if group not in _GROUPS:
+        raise ValueError(f"group must be one of {sorted(_GROUPS)}; got {group!r}")
+    if not callable(model_or_fn):
+        raise TypeError(
+            "model_or_fn must be a callable f(pos, vec=None, x=None) -> "
+            f"(scalars, vectors); got {type(model_or_fn).__name__}"
+        )
+    if "pos" not in inputs:
+        raise ValueError("inputs needs a 'pos' entry of shape (n_points, dim)")
+    dim, translate, reflect = _GROUPS[group]
+    pos = _as_numpy(inputs["pos"])
+    if pos.ndim != 2 or pos.shape[1] != dim:
+        raise ValueError(
+            f"inputs['pos'] must have shape (n_points, {dim}) for group {group}; "
+            f"got {pos.shape}"
+        )
+    n = pos.shape[0]
+    vec = inputs.get("vec")
+    if vec is not None:
+        vec_np = _as_numpy(vec)
+        if vec_np.ndim != 3 or vec_np.shape[0] != n or vec_np.shape[2] != dim:
+            raise ValueError(
+                f"inputs['vec'] must have shape ({n}, n_vectors, {dim}); got {vec_np.shape}"
+            )
+    rng = np.random.default_rng(random_state)
+
+    def call(values):
+        return _split_outputs(
+            model_or_fn(
+                values["pos"], **{k: v for k, v in values.items() if k != "pos"}
+            ),
+            "model_or_fn",
+        )
+
+    def is_per_point(out):
+        if per_point is not None:
+            return per_point
+        return out.ndim >= 1 and out.shape[0] == n
+
+    reference = call(dict(inputs))
+    if reference[0] is None and reference[1] is None:
+        raise AssertionError("model_or_fn returned neither scalars nor vectors")
+    errors = {"scalars": np.nan, "vectors": np.nan}
+    scale = [
+        None
+        if out is None
+        else max(float(np.abs(out).max(initial=0.0)), np.finfo(float).tiny)
+        for out in reference
+    ]
+    for trial in range(int(n_trials)):
+        proper = not (reflect and trial % 2 == 0)
+        q = _random_orthogonal(rng, dim, proper)
+        t = rng.normal(scale=max(1.0, float(pos.std())), size=dim) if translate else 0.0
+        perm = rng.permutation(n) if permute else np.arange(n)
+        moved = {}
+        for key, value in inputs.items():
+            if key == "pos":
+                moved[key] = _like((pos @ q.T + t)[perm], value)
+            elif key == "vec" and value is not None:
+                moved[key] = _like((_as_numpy(value) @ q.T)[perm], value)
+            elif (
+                value is not None
+                and hasattr(value, "shape")
+                and len(value.shape) >= 1
+                and value.shape[0] == n
+            ):
+                moved[key] = (
+                    value[perm.tolist()]
+                    if hasattr(value, "new_tensor")
+                    else (np.asarray(value)[perm])
+                )
+            else:
+                moved[key] = value
+        outputs = call(moved)
+        kind = f"trial {trial} ({'reflection' if not proper else 'rotation'}"
+        kind += ", translation" if translate else ""
+        kind += ", permutation)" if permute else ")"
+        for index, name in enumerate(("scalars", "vectors")):
+            ref, out = reference[index], outputs[index]
+            if (ref is None) != (out is None):
+                raise AssertionError(
+                    f"{name}: returned None for only one input ({kind})"
+                )
+            if ref is None:
+                continue
+            expected = ref @ q.T if name == "vectors" else ref
+            if is_per_point(ref):
+                expected = expected[perm]
+            if out.shape != expected.shape:
+                raise AssertionError(
+                    f"{name}: shape {out.shape} after the transformation, "
+                    f"{expected.shape} expected ({kind})"
+                )
+            err = float(np.abs(out - expected).max(initial=0.0))
+            errors[name] = err if np.isnan(errors[name]) else max(errors[name], err)
+            if np.isinf(atol) or np.isinf(rtol):
+                continue  # measuring only
+            np.testing.assert_allclose(
+                out,
+                expected,
+                rtol=rtol,
+                atol=atol,
+                err_msg=f"{name} not {'invariant' if name == 'scalars' else 'equivariant'}"
+                f" under {group}: {kind}",
+            )
+    errors["scalars_relative"] = (
+        np.nan if scale[0] is None else errors["scalars"] / scale[0]
+    )
+    errors["vectors_relative"] = (
+        np.nan if scale[1] is None else errors["vectors"] / scale[1]
+    )
+    return errors
