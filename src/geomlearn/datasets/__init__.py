@@ -13,5 +13,6 @@ __getattr__, __dir__, __all__ = attach(
         "_grf": ["make_gaussian_random_field"],
         "_pde": ["make_darcy", "make_burgers", "make_navier_stokes"],
         "_nbody": ["make_nbody"],
+        "_molecules": ["make_molecular_forces"],
     },
 )
