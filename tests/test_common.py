@@ -51,6 +51,13 @@ TEST_PARAMS = {
         "device": "cpu",
         "random_state": 0,
     },
+    "EquivariantRegressor": {
+        "hidden": 8,
+        "n_layers": 1,
+        "max_epochs": 2,
+        "device": "cpu",
+        "random_state": 0,
+    },
     "LatentSpectralOperator": {
         "width": 8,
         "n_heads": 4,
@@ -181,6 +188,10 @@ COLLECTION_DATA = {
 
 # (X, y) each supervised collection estimator takes (at least four samples).
 SUPERVISED_COLLECTION_DATA = {
+    "EquivariantRegressor": lambda: (
+        [{"pos": p} for p in np.random.default_rng(8).normal(size=(6, 5, 3))],
+        np.random.default_rng(9).normal(size=6),
+    ),
     "LatentSpectralOperator": lambda: (
         np.random.default_rng(6).normal(size=(6, 8, 8, 1)),
         np.random.default_rng(7).normal(size=(6, 8, 8, 2)),

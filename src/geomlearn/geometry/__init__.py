@@ -13,6 +13,8 @@
   exact in ``O(N k^2)`` and predicting at new points.
 - :mod:`geomlearn.geometry.nn` (torch): ``GauntTensorProduct``, the PONITA
   and PNITA equivariant networks, and torch neighbourhood graphs.
+- ``EquivariantRegressor`` (torch, torch-geometric): PONITA / PNITA as an
+  estimator of invariant graph targets or equivariant per-point vectors.
 
 Names backed by torch, gpytorch, torch-geometric or e3nn are loaded on first
 access only.
@@ -43,5 +45,6 @@ __getattr__, __dir__, __all__ = attach(
             "laplacian_eigenpairs",
         ],
         "_field_gp": ["VectorFieldGP", "ScalarFieldGP"],
+        "_equivariant": ["EquivariantRegressor"],
     },
 )
