@@ -1,8 +1,6 @@
 # requires: torch, torch_geometric
 """Equivariant regression on point clouds: PONITA and PNITA as an estimator."""
 
-import copy
-import hashlib
 import os
 import types
 
@@ -21,7 +19,11 @@ from geomlearn.utils._param_validation import (
     _fit_context,
 )
 from geomlearn.utils._torch import resolve_device, to_numpy
-from geomlearn.utils._training import load_checkpoint, train
+from geomlearn.utils._training import (
+    ResumableTorchEstimatorMixin,
+    data_fingerprint,
+    train,
+)
 
 torch = import_optional("torch", extra="torch", caller="EquivariantRegressor")
 
@@ -30,19 +32,9 @@ __all__ = ["EquivariantRegressor"]
 _EPS = 1e-12
 
 
-def _to_cpu(obj):
-    """Copy the tensors of a nested structure to the CPU."""
-    if isinstance(obj, torch.Tensor):
-        return obj.detach().cpu()
-    if isinstance(obj, dict):
-        return {k: _to_cpu(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return type(obj)(_to_cpu(v) for v in obj)
-    if hasattr(obj, "__dataclass_fields__"):
-        return type(obj)(
-            **{k: _to_cpu(getattr(obj, k)) for k in obj.__dataclass_fields__}
-        )
-    return obj
+def _fingerprint(clouds, y):
+    ys = y if isinstance(y, tuple) else (y,)
+    return data_fingerprint(clouds.pos, clouds.x, clouds.vec, clouds.ptr, *ys)
 
 
 def _as_float_array(a, what):
@@ -139,7 +131,7 @@ def _gather(data, idx):
     return batch, nodes
 
 
-class EquivariantRegressor(RegressorMixin, BaseEstimator):
+class EquivariantRegressor(ResumableTorchEstimatorMixin, RegressorMixin, BaseEstimator):
     """Equivariant regression on point clouds with PONITA or PNITA.
 
     Learns a map from point clouds (positions, optional scalar features and
@@ -378,6 +370,9 @@ class EquivariantRegressor(RegressorMixin, BaseEstimator):
     >>> e_pred.shape, f_pred[0].shape
     ((8,), (5, 3))
     """
+
+    _stats_attributes = ("_input_stats", "_y_stats")
+    _samples_name = "point clouds"
 
     _parameter_constraints = {
         "model": [StrOptions({"ponita", "pnita"})],
@@ -692,51 +687,6 @@ class EquivariantRegressor(RegressorMixin, BaseEstimator):
             return PONITA(n_orientations=config["n_orientations"], **kwargs)
 
     @staticmethod
-    def _fingerprint(clouds, y):
-        digest = hashlib.sha1()
-        ys = y if isinstance(y, tuple) else (y,)
-        for A in (clouds.pos, clouds.x, clouds.vec, clouds.ptr, *ys):
-            if A is not None:
-                digest.update(str(A.shape).encode())
-                digest.update(np.ascontiguousarray(A).data)
-        return digest.hexdigest()
-
-    def _resume_source(self, config, clouds, y):
-        if not self.warm_start:
-            return None
-        if hasattr(self, "module_"):
-            if self._config_ != config:
-                raise ValueError(
-                    "warm_start=True needs the architecture and data layout of the "
-                    f"previous fit: {self._config_} != {config}; set "
-                    "warm_start=False to start afresh."
-                )
-            state = self._training_state
-            n_before = len(state.train_indices) + len(state.validation_indices)
-            if n_before != len(clouds):
-                raise ValueError(
-                    f"warm_start=True continues a run on {n_before} point clouds; "
-                    f"got {len(clouds)}. Set warm_start=False to start afresh."
-                )
-            module_state = copy.deepcopy(self.module_.state_dict())
-            return module_state, state, (self._input_stats, self._y_stats)
-        if self.checkpoint_path is not None and os.path.exists(self.checkpoint_path):
-            module_state, state, extra = load_checkpoint(self.checkpoint_path)
-            if extra.get("config") != config:
-                raise ValueError(
-                    f"the checkpoint {self.checkpoint_path!r} was written for another "
-                    f"model: {extra.get('config')} != {config}."
-                )
-            if extra.get("data") != self._fingerprint(clouds, y):
-                raise ValueError(
-                    f"the checkpoint {self.checkpoint_path!r} was written for other "
-                    "training data; resume with the same X and y, or set "
-                    "warm_start=False to start afresh."
-                )
-            return module_state, state, (extra["input_stats"], extra["y_stats"])
-        return None
-
-    @staticmethod
     def _fit_stats(kind, y, length=1.0):
         if kind == "energy_forces":
             energies, forces = y
@@ -798,7 +748,9 @@ list of arrays of shape (n_i, dim)
         config = self._config(clouds, kind, n_targets)
         rng = check_random_state(self.random_state)
         init_seed, train_seed = (int(s) for s in rng.randint(2**31 - 1, size=2))
-        resume = self._resume_source(config, clouds, y_arr)
+        resume = self._resume_source(
+            config, len(clouds), lambda: _fingerprint(clouds, y_arr)
+        )
         device = resolve_device(self.device)
         if resume is None:
             input_stats = clouds.input_stats()
@@ -869,14 +821,9 @@ list of arrays of shape (n_i, dim)
                 return torch.optim.lr_scheduler.StepLR(optimizer, step_size, gamma)
             return None
 
-        extra = {
-            "config": config,
-            "data": (
-                self._fingerprint(clouds, y_arr) if self.checkpoint_path else None
-            ),
-            "y_stats": y_stats,
-            "input_stats": input_stats,
-        }
+        extra = self._checkpoint_extra(
+            config, _fingerprint(clouds, y_arr) if self.checkpoint_path else None
+        )
         state = train(
             self.module_,
             (torch.arange(len(clouds)),),
@@ -1016,12 +963,3 @@ list of ndarray of shape (n_i, dim), or tuple
                 )
             errors.append(np.mean((p.astype(np.float64) - t) ** 2))
         return -float(np.average(errors, weights=sample_weight))
-
-    # ------------------------------------------------------------ pickling
-    def __getstate__(self):
-        state = super().__getstate__()
-        if "module_" in state:  # store on the CPU so any machine can load it
-            state["module_"] = copy.deepcopy(self.module_).to("cpu")
-            state["device_"] = torch.device("cpu")
-            state["_training_state"] = _to_cpu(self._training_state)
-        return state

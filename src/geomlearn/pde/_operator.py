@@ -1,8 +1,6 @@
 # requires: torch
 """Neural operators as estimators: the Latent Spectral Model (Wu et al., 2023)."""
 
-import copy
-import hashlib
 import os
 
 import numpy as np
@@ -20,7 +18,11 @@ from geomlearn.utils._param_validation import (
     _fit_context,
 )
 from geomlearn.utils._torch import resolve_device, to_numpy
-from geomlearn.utils._training import load_checkpoint, train
+from geomlearn.utils._training import (
+    ResumableTorchEstimatorMixin,
+    data_fingerprint,
+    train,
+)
 
 torch = import_optional("torch", extra="torch", caller="LatentSpectralOperator")
 F = torch.nn.functional
@@ -38,22 +40,9 @@ def _relative_l2(pred, target):
     return num / torch.linalg.vector_norm(target, dim=dims).clamp_min(_TINY)
 
 
-def _to_cpu(obj):
-    """Copy the tensors of a nested structure to the CPU."""
-    if isinstance(obj, torch.Tensor):
-        return obj.detach().cpu()
-    if isinstance(obj, dict):
-        return {k: _to_cpu(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return type(obj)(_to_cpu(v) for v in obj)
-    if hasattr(obj, "__dataclass_fields__"):
-        return type(obj)(
-            **{k: _to_cpu(getattr(obj, k)) for k in obj.__dataclass_fields__}
-        )
-    return obj
-
-
-class LatentSpectralOperator(RegressorMixin, BaseEstimator):
+class LatentSpectralOperator(
+    ResumableTorchEstimatorMixin, RegressorMixin, BaseEstimator
+):
     """Latent Spectral Model: a neural operator between fields on a regular grid.
 
     Learns a map from input fields ``X`` (one sample per PDE instance, e.g.
@@ -231,6 +220,8 @@ class LatentSpectralOperator(RegressorMixin, BaseEstimator):
     >>> len(model.loss_curve_)
     2
     """
+
+    _stats_attributes = ("_x_stats", "_y_stats")
 
     _parameter_constraints = {
         "width": [Interval(Integral, 1, None, closed="left")],
@@ -451,51 +442,6 @@ class LatentSpectralOperator(RegressorMixin, BaseEstimator):
                 norm=config["norm"],
             )
 
-    @staticmethod
-    def _fingerprint(X, y):
-        digest = hashlib.sha1()
-        for A in (X, y):
-            digest.update(str(A.shape).encode())
-            digest.update(np.ascontiguousarray(A).data)
-        return digest.hexdigest()
-
-    def _resume_source(self, config, X, y):
-        """(module_state, training_state, stats) to continue from, or None."""
-        if not self.warm_start:
-            return None
-        if hasattr(self, "module_"):
-            if self._config_ != config:
-                raise ValueError(
-                    "warm_start=True needs the architecture, normalisation and data "
-                    f"layout of the previous fit: {self._config_} != {config}; set "
-                    "warm_start=False to start afresh."
-                )
-            n_before = len(self._training_state.train_indices) + len(
-                self._training_state.validation_indices
-            )
-            if n_before != len(X):
-                raise ValueError(
-                    f"warm_start=True continues a run on {n_before} samples; got "
-                    f"{len(X)}. Set warm_start=False to start afresh."
-                )
-            module_state = copy.deepcopy(self.module_.state_dict())
-            return module_state, self._training_state, (self._x_stats, self._y_stats)
-        if self.checkpoint_path is not None and os.path.exists(self.checkpoint_path):
-            module_state, state, extra = load_checkpoint(self.checkpoint_path)
-            if extra.get("config") != config:
-                raise ValueError(
-                    f"the checkpoint {self.checkpoint_path!r} was written for another "
-                    f"model: {extra.get('config')} != {config}."
-                )
-            if extra.get("data") != self._fingerprint(X, y):
-                raise ValueError(
-                    f"the checkpoint {self.checkpoint_path!r} was written for other "
-                    "training data; resume with the same X and y, or set "
-                    "warm_start=False to start afresh."
-                )
-            return module_state, state, (extra["x_stats"], extra["y_stats"])
-        return None
-
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
         """Train the operator on pairs of input and output fields.
@@ -530,7 +476,7 @@ class LatentSpectralOperator(RegressorMixin, BaseEstimator):
         config = self._config(X, y)
         rng = check_random_state(self.random_state)
         init_seed, train_seed = (int(s) for s in rng.randint(2**31 - 1, size=2))
-        resume = self._resume_source(config, X, y)
+        resume = self._resume_source(config, len(X), lambda: data_fingerprint(X, y))
         device = resolve_device(self.device)
         module = self._build_module(config, init_seed)
         if resume is None:
@@ -563,12 +509,9 @@ class LatentSpectralOperator(RegressorMixin, BaseEstimator):
 
         weight_decay, learning_rate = self.weight_decay, self.learning_rate
         step_size, gamma = self.lr_step_size, self.lr_gamma
-        extra = {
-            "config": config,
-            "data": self._fingerprint(X, y) if self.checkpoint_path else None,
-            "x_stats": x_stats,
-            "y_stats": y_stats,
-        }
+        extra = self._checkpoint_extra(
+            config, data_fingerprint(X, y) if self.checkpoint_path else None
+        )
         state = train(
             self.module_,
             (X_t, y_t),
@@ -678,12 +621,3 @@ class LatentSpectralOperator(RegressorMixin, BaseEstimator):
             np.sqrt(np.sum(np.asarray(y, np.float64) ** 2, axis=axes)), _TINY
         )
         return -float(np.average(diff / norm, weights=sample_weight))
-
-    # ------------------------------------------------------------ pickling
-    def __getstate__(self):
-        state = super().__getstate__()
-        if "module_" in state:  # store on the CPU so any machine can load it
-            state["module_"] = copy.deepcopy(self.module_).to("cpu")
-            state["device_"] = torch.device("cpu")
-            state["_training_state"] = _to_cpu(self._training_state)
-        return state

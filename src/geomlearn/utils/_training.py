@@ -37,15 +37,26 @@ tensors, numbers and lists) and resume-from-disk by :func:`load_checkpoint`.
 
 import copy
 import dataclasses
+import hashlib
 import math
 import os
 import tempfile
+
+import numpy as np
 
 from geomlearn.utils._optional import import_optional
 
 torch = import_optional("torch", extra="torch", caller="geomlearn's training loop")
 
-__all__ = ["TrainingState", "load_checkpoint", "save_checkpoint", "train"]
+__all__ = [
+    "ResumableTorchEstimatorMixin",
+    "TrainingState",
+    "data_fingerprint",
+    "load_checkpoint",
+    "save_checkpoint",
+    "to_cpu",
+    "train",
+]
 
 _FORMAT = 1
 
@@ -378,3 +389,104 @@ def train(
     # detach the optimiser's state from the live optimiser
     state.optimizer_state = copy.deepcopy(state.optimizer_state)
     return state
+
+
+def to_cpu(obj):
+    """Copy the tensors of a nested structure (dicts, sequences, dataclasses) to the CPU."""
+    if isinstance(obj, torch.Tensor):
+        return obj.detach().cpu()
+    if isinstance(obj, dict):
+        return {k: to_cpu(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(to_cpu(v) for v in obj)
+    if hasattr(obj, "__dataclass_fields__"):
+        return type(obj)(
+            **{k: to_cpu(getattr(obj, k)) for k in obj.__dataclass_fields__}
+        )
+    return obj
+
+
+def data_fingerprint(*arrays):
+    """SHA-1 of the shapes and bytes of numpy arrays (None entries skipped).
+
+    Written into checkpoints so that a run is only resumed on its own data.
+    """
+    digest = hashlib.sha1()
+    for A in arrays:
+        if A is not None:
+            digest.update(str(A.shape).encode())
+            digest.update(np.ascontiguousarray(A).data)
+    return digest.hexdigest()
+
+
+class ResumableTorchEstimatorMixin:
+    """Warm start, checkpoint resume and pickling of estimators trained by `train`.
+
+    The estimator stores ``module_``, ``_config_`` (a JSON-like description of
+    the architecture and data layout), ``_training_state`` and the
+    normalisation statistics named by ``_stats_attributes``; its checkpoints
+    carry ``config``, ``data`` (a :func:`data_fingerprint`) and the same
+    statistics under the attribute names without the leading underscore.
+    """
+
+    _stats_attributes = ()
+    _samples_name = "samples"
+
+    def _checkpoint_extra(self, config, fingerprint):
+        extra = {
+            "config": config,
+            "data": fingerprint if self.checkpoint_path else None,
+        }
+        for name in self._stats_attributes:
+            extra[name.lstrip("_")] = getattr(self, name)
+        return extra
+
+    def _resume_source(self, config, n_samples, fingerprint):
+        """(module_state, training_state, stats) to continue from, or None.
+
+        ``fingerprint`` is a callable computing the data's fingerprint (only
+        called when a checkpoint is read).
+        """
+        if not self.warm_start:
+            return None
+        if hasattr(self, "module_"):
+            if self._config_ != config:
+                raise ValueError(
+                    "warm_start=True needs the architecture and data layout of "
+                    f"the previous fit: {self._config_} != {config}; set "
+                    "warm_start=False to start afresh."
+                )
+            state = self._training_state
+            n_before = len(state.train_indices) + len(state.validation_indices)
+            if n_before != n_samples:
+                raise ValueError(
+                    f"warm_start=True continues a run on {n_before} "
+                    f"{self._samples_name}; got {n_samples}. Set warm_start=False "
+                    "to start afresh."
+                )
+            stats = tuple(getattr(self, name) for name in self._stats_attributes)
+            return copy.deepcopy(self.module_.state_dict()), state, stats
+        if self.checkpoint_path is not None and os.path.exists(self.checkpoint_path):
+            module_state, state, extra = load_checkpoint(self.checkpoint_path)
+            if extra.get("config") != config:
+                raise ValueError(
+                    f"the checkpoint {self.checkpoint_path!r} was written for "
+                    f"another model: {extra.get('config')} != {config}."
+                )
+            if extra.get("data") != fingerprint():
+                raise ValueError(
+                    f"the checkpoint {self.checkpoint_path!r} was written for other "
+                    "training data; resume with the same X and y, or set "
+                    "warm_start=False to start afresh."
+                )
+            stats = tuple(extra[name.lstrip("_")] for name in self._stats_attributes)
+            return module_state, state, stats
+        return None
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        if "module_" in state:  # store on the CPU so any machine can load it
+            state["module_"] = copy.deepcopy(self.module_).to("cpu")
+            state["device_"] = torch.device("cpu")
+            state["_training_state"] = to_cpu(self._training_state)
+        return state
