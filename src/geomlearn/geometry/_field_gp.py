@@ -774,8 +774,9 @@ class ScalarFieldGP(_FieldGP):
     >>> X = np.c_[np.cos(t), np.sin(t)]  # a circle
     >>> gp = ScalarFieldGP(n_neighbors=4, n_eigenpairs=20).fit(X, np.sin(2 * t))
     >>> x = np.array([[0.0, 1.0], [np.sqrt(0.5), np.sqrt(0.5)]])
-    >>> np.round(gp.predict(x), 2)  # sin(2t) at t = pi/2 and pi/4
-    array([0., 1.])
+    >>> y = gp.predict(x)  # sin(2t) at t = pi/2 and pi/4: 0 and 1
+    >>> bool(np.abs(y - [0.0, 1.0]).max() < 0.05)
+    True
     """
 
     @_fit_context(prefer_skip_nested_validation=True)
