@@ -18,7 +18,17 @@ Supervised estimators of collections (fields on grids: ``fit(X, y)`` with
 geomlearn's supervised checks (pickle round trip, reproducibility under
 ``random_state``, global random states left alone) on ``(X, y)`` from
 ``SUPERVISED_COLLECTION_DATA``.
+
+Problem solvers (the PINNs of :mod:`geomlearn.pde`) take no data at all:
+``fit(problem)`` with a problem of :mod:`geomlearn.pde.problems` and
+``predict(x, t)`` on points. They declare it with the class attribute
+``_fit_input = "problem"`` (scikit-learn's tags have no field for it) and run
+the data-free checks plus the same three contract checks as the supervised
+estimators, written here for that signature, on a problem from
+``PROBLEM_DATA``.
 """
+
+import pickle
 
 import numpy as np
 import pytest
@@ -31,6 +41,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from geomlearn.utils import all_estimators
 from geomlearn.utils.estimator_checks import (
     COLLECTION_CHECKS,
+    _global_states,
+    _same_state,
     check_no_global_random_state,
     check_pickle_roundtrip,
     check_random_state_reproducible,
@@ -63,6 +75,25 @@ TEST_PARAMS = {
         "n_heads": 4,
         "n_levels": 2,
         "max_epochs": 2,
+        "device": "cpu",
+        "random_state": 0,
+    },
+    "PINN": {
+        "hidden_layer_sizes": (8,),
+        "n_collocation": 50,
+        "n_initial": 16,
+        "adam_epochs": 5,
+        "lbfgs_iterations": 3,
+        "device": "cpu",
+        "random_state": 0,
+    },
+    "LagrangianPINN": {
+        "hidden_layer_sizes": (8,),
+        "n_collocation": 50,
+        "n_initial": 16,
+        "adam_epochs": 5,
+        "lbfgs_iterations": 3,
+        "n_interpolation": 32,
         "device": "cpu",
         "random_state": 0,
     },
@@ -203,6 +234,16 @@ SUPERVISED_COLLECTION_CHECKS = (
     check_no_global_random_state,
 )
 
+
+def _convection():
+    from geomlearn.pde.problems import Convection
+
+    return Convection(beta=3.0, nu=0.01)
+
+
+# The problem each problem solver is fitted on.
+PROBLEM_DATA = {"PINN": _convection, "LagrangianPINN": _convection}
+
 # scikit-learn's checks that need no data
 DATA_FREE_CHECKS = (
     sk_checks.check_parameters_default_constructible,
@@ -232,8 +273,13 @@ MATRIX_ESTIMATORS = [e for e in ESTIMATORS if get_tags(e).input_tags.two_d_array
 NON_MATRIX_ESTIMATORS = [
     e for e in ESTIMATORS if not get_tags(e).input_tags.two_d_array
 ]
+PROBLEM_SOLVERS = [
+    e for e in NON_MATRIX_ESTIMATORS if getattr(e, "_fit_input", None) == "problem"
+]
 COLLECTION_ESTIMATORS = [
-    e for e in NON_MATRIX_ESTIMATORS if not get_tags(e).target_tags.required
+    e
+    for e in NON_MATRIX_ESTIMATORS
+    if not get_tags(e).target_tags.required and e not in PROBLEM_SOLVERS
 ]
 SUPERVISED_COLLECTION_ESTIMATORS = [
     e for e in NON_MATRIX_ESTIMATORS if get_tags(e).target_tags.required
@@ -270,17 +316,63 @@ def test_supervised_collection_estimator(estimator, check):
     check(clone(estimator), X, y)
 
 
+def _problem_points(problem):
+    (x_min, x_max), (t0, t1) = problem.x_range, problem.t_range
+    x, t = np.meshgrid(np.linspace(x_min, x_max, 7), np.linspace(t0, t1, 3))
+    return x, t
+
+
+def check_problem_pickle_roundtrip(estimator, problem):
+    fitted = clone(estimator).fit(problem)
+    x, t = _problem_points(problem)
+    reloaded = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(reloaded.predict(x, t), fitted.predict(x, t))
+
+
+def check_problem_random_state_reproducible(estimator, problem):
+    x, t = _problem_points(problem)
+    first = clone(estimator).set_params(random_state=7).fit(problem)
+    second = clone(estimator).set_params(random_state=7).fit(problem)
+    np.testing.assert_array_equal(first.predict(x, t), second.predict(x, t))
+
+
+def check_problem_no_global_random_state(estimator, problem):
+    x, t = _problem_points(problem)
+    before = _global_states()
+    clone(estimator).set_params(random_state=0).fit(problem).predict(x, t)
+    after = _global_states()
+    for library, state in before.items():
+        assert _same_state(state, after[library]), f"{library}'s global RNG changed"
+
+
+PROBLEM_SOLVER_CHECKS = (
+    check_problem_pickle_roundtrip,
+    check_problem_random_state_reproducible,
+    check_problem_no_global_random_state,
+)
+
+
+@pytest.mark.parametrize("check", PROBLEM_SOLVER_CHECKS, ids=_name)
+@pytest.mark.parametrize("estimator", PROBLEM_SOLVERS, ids=_name)
+def test_problem_solver(estimator, check):
+    check(clone(estimator), PROBLEM_DATA[type(estimator).__name__]())
+
+
 def test_every_estimator_is_checked():
     # an estimator is either a 2-D-matrix estimator (scikit-learn's checks), a
-    # collection transformer with data for the kit, or a supervised collection
-    # estimator with (X, y) for the supervised checks
+    # collection transformer with data for the kit, a supervised collection
+    # estimator with (X, y) for the supervised checks, or a problem solver with
+    # a problem for the problem-solver checks
     for estimator in COLLECTION_ESTIMATORS:
         assert type(estimator).__name__ in COLLECTION_DATA
     for estimator in SUPERVISED_COLLECTION_ESTIMATORS:
         assert type(estimator).__name__ in SUPERVISED_COLLECTION_DATA
+    for estimator in PROBLEM_SOLVERS:
+        assert type(estimator).__name__ in PROBLEM_DATA
     known = {name for name, _ in all_estimators(include_unavailable=True)}
     assert set(COLLECTION_DATA) <= known
     assert set(SUPERVISED_COLLECTION_DATA) <= known
+    assert set(PROBLEM_DATA) <= known
 
 
 def test_every_expected_failure_names_a_known_estimator():

@@ -18,7 +18,11 @@ import geomlearn
 from geomlearn.utils import MissingExtraError
 
 PUBLIC_PACKAGES = ["clustering", "topology", "geometry", "pde", "datasets", "utils"]
-EXTRA_PUBLIC_MODULES = ["geomlearn.demo", "geomlearn.utils.estimator_checks"]
+EXTRA_PUBLIC_MODULES = [
+    "geomlearn.demo",
+    "geomlearn.utils.estimator_checks",
+    "geomlearn.pde.problems",
+]
 if importlib.util.find_spec("torch") is not None:
     EXTRA_PUBLIC_MODULES += [
         "geomlearn.clustering.nn",

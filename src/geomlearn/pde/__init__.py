@@ -7,6 +7,10 @@ Reference solvers (numpy/scipy, batched over samples): :func:`solve_darcy`,
 Neural operators (torch): :class:`LatentSpectralOperator`, the estimator, and
 its modules in :mod:`geomlearn.pde.nn`.
 
+Physics-informed networks (torch): :class:`PINN` and :class:`LagrangianPINN`
+solve the problems of :mod:`geomlearn.pde.problems` (numpy only: domain,
+initial condition, coefficients and the ground truth ``reference(x, t)``).
+
 Names backed by torch are loaded on first access only.
 """
 
@@ -14,7 +18,7 @@ from geomlearn._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(
     __name__,
-    submodules=["nn"],
+    submodules=["nn", "problems"],
     submod_attrs={
         "_solvers": [
             "solve_darcy",
@@ -24,5 +28,6 @@ __getattr__, __dir__, __all__ = attach(
             "solve_advection",
         ],
         "_operator": ["LatentSpectralOperator"],
+        "_pinn": ["PINN", "LagrangianPINN"],
     },
 )
