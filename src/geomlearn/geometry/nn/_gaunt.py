@@ -551,7 +551,20 @@ class GauntTensorProduct(nn.Module):
         return x.unsqueeze(-2)
 
     def forward(self, x1, x2):
-        """Gaunt product of ``x1`` and ``x2`` (shapes ``(..., irreps.dim)``)."""
+        """Return the Gaunt product of two spherical-harmonic features.
+
+        Parameters
+        ----------
+        x1 : torch.Tensor of shape (..., irreps_in1.dim)
+            First factor, in e3nn's irreps layout, of the module's dtype.
+        x2 : torch.Tensor of shape (..., irreps_in2.dim)
+            Second factor; leading dimensions broadcast with those of ``x1``.
+
+        Returns
+        -------
+        out : torch.Tensor of shape (..., irreps_out.dim)
+            The product truncated at the output degree, in the irreps layout.
+        """
         if not (torch.is_floating_point(x1) and torch.is_floating_point(x2)):
             raise TypeError("inputs must be floating point tensors")
         ref = self._analysis if self.method == "fourier" else self._analysis_theta
