@@ -235,9 +235,7 @@ class _FieldGP(RegressorMixin, BaseEstimator):
             amp = max(yy / n_obs, 1e-12)
         else:
             amp = float(self.output_scale)
-        noise = (
-            1e-2 * amp / (m / n_obs) if self.noise is None else (float(self.noise))
-        )
+        noise = 1e-2 * amp / (m / n_obs) if self.noise is None else (float(self.noise))
         return lam, amp, noise
 
     def _fit_hyperparameters(self, Phi, Y, n):
