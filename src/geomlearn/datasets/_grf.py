@@ -22,10 +22,12 @@ on the seed and on ``i``, never on how many samples are drawn or on how the
 work is split between processes.
 """
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from sklearn.utils import check_random_state
+
+from geomlearn.datasets._checks import _check_positive
 
 __all__ = ["make_gaussian_random_field"]
 
@@ -89,16 +91,6 @@ def _grf(seeds, shape, *, alpha, tau, sigma, boundary):
     """Sample one field per seed (already validated parameters)."""
     noise = np.stack([np.random.default_rng(s).standard_normal(shape) for s in seeds])
     return _synthesise(noise, _mode_std(shape, alpha, tau, sigma, boundary), boundary)
-
-
-def _check_positive(value, name):
-    if (
-        not isinstance(value, Real)
-        or isinstance(value, bool)
-        or not (np.isfinite(value) and value > 0)
-    ):
-        raise ValueError(f"{name} must be a positive finite number; got {value!r}.")
-    return float(value)
 
 
 def make_gaussian_random_field(

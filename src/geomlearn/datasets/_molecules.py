@@ -1,11 +1,10 @@
 # requires: rdkit
 """Small molecular force-field data sets: MMFF94 energies and forces (RDKit)."""
 
-from numbers import Integral, Real
-
 import numpy as np
 from sklearn.utils import Bunch
 
+from geomlearn.datasets._checks import _check_int, _check_positive
 from geomlearn.datasets._grf import _sample_seeds
 from geomlearn.utils._optional import import_optional
 
@@ -31,22 +30,6 @@ BOLTZMANN = 0.0019872042586408316  # kcal / mol / K
 ACCELERATION = 4.184e-4
 EMBEDDING_SEED = 20240917  # fixed: the reference conformer ignores random_state
 N_EMBEDDINGS = 10
-
-
-def _check_int(value, name, minimum):
-    if not isinstance(value, Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}; got {value!r}.")
-    return int(value)
-
-
-def _check_positive(value, name):
-    if (
-        not isinstance(value, Real)
-        or isinstance(value, bool)
-        or not (np.isfinite(value) and value > 0)
-    ):
-        raise ValueError(f"{name} must be a positive finite number; got {value!r}.")
-    return float(value)
 
 
 def _resolve_smiles(molecule):

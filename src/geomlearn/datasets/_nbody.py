@@ -1,29 +1,12 @@
 """The charged-particle N-body simulation of the EGNN and PONITA benchmarks."""
 
-from numbers import Integral, Real
-
 import numpy as np
 from sklearn.utils import Bunch
 
+from geomlearn.datasets._checks import _check_int, _check_positive
 from geomlearn.datasets._grf import _sample_seeds
 
 __all__ = ["make_nbody"]
-
-
-def _check_int(value, name, minimum):
-    if not isinstance(value, Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}; got {value!r}.")
-    return int(value)
-
-
-def _check_positive(value, name):
-    if (
-        not isinstance(value, Real)
-        or isinstance(value, bool)
-        or not (np.isfinite(value) and value > 0)
-    ):
-        raise ValueError(f"{name} must be a positive finite number; got {value!r}.")
-    return float(value)
 
 
 def _forces(x, q_outer, max_force, clip):

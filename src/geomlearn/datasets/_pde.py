@@ -9,34 +9,17 @@ seed, so the arrays do not depend on ``n_jobs``. Results are cached on disk,
 keyed by all parameters.
 """
 
-from numbers import Integral, Real
-
 import numpy as np
 from joblib import Parallel, delayed
 
 from geomlearn.datasets._cache import cached_call
+from geomlearn.datasets._checks import _check_int, _check_positive
 from geomlearn.datasets._grf import _grf, _sample_seeds
 
 __all__ = ["make_burgers", "make_darcy", "make_navier_stokes"]
 
 # Samples per task: fixed, so that the work split never depends on n_jobs.
 _CHUNK_SIZE = 16
-
-
-def _check_int(value, name, minimum):
-    if not isinstance(value, Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}; got {value!r}.")
-    return int(value)
-
-
-def _check_positive(value, name):
-    if (
-        not isinstance(value, Real)
-        or isinstance(value, bool)
-        or not (np.isfinite(value) and value > 0)
-    ):
-        raise ValueError(f"{name} must be a positive finite number; got {value!r}.")
-    return float(value)
 
 
 def _run_chunks(chunk_function, seeds, n_jobs, **kwargs):
