@@ -1,7 +1,6 @@
 # requires: torch, torch_geometric
 """Equivariant regression on point clouds: PONITA and PNITA as an estimator."""
 
-import os
 import types
 
 import numpy as np
@@ -20,6 +19,7 @@ from geomlearn.utils._param_validation import (
 )
 from geomlearn.utils._torch import resolve_device, to_numpy
 from geomlearn.utils._training import (
+    TRAINING_PARAMETER_CONSTRAINTS,
     ResumableTorchEstimatorMixin,
     data_fingerprint,
     train,
@@ -386,21 +386,8 @@ class EquivariantRegressor(ResumableTorchEstimatorMixin, RegressorMixin, BaseEst
         "layer_scale": [Interval(Real, 0, None, closed="neither"), None],
         "pool": [StrOptions({"sum", "mean"})],
         "forces": ["boolean"],
-        "max_epochs": [Interval(Integral, 0, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "weight_decay": [Interval(Real, 0, None, closed="left")],
         "lr_schedule": [StrOptions({"cosine", "step", "constant"})],
-        "lr_step_size": [Interval(Integral, 1, None, closed="left")],
-        "lr_gamma": [Interval(Real, 0, None, closed="neither")],
-        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), None],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "device": [str, object],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
-        "checkpoint_path": [str, os.PathLike, None],
-        "warm_start": ["boolean"],
+        **TRAINING_PARAMETER_CONSTRAINTS,
     }
 
     def __init__(

@@ -1,8 +1,6 @@
 # requires: torch
 """Neural operators as estimators: the Latent Spectral Model (Wu et al., 2023)."""
 
-import os
-
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils import check_random_state
@@ -13,12 +11,12 @@ from geomlearn.utils._optional import import_optional
 from geomlearn.utils._param_validation import (
     Integral,
     Interval,
-    Real,
     StrOptions,
     _fit_context,
 )
 from geomlearn.utils._torch import resolve_device, to_numpy
 from geomlearn.utils._training import (
+    TRAINING_PARAMETER_CONSTRAINTS,
     ResumableTorchEstimatorMixin,
     data_fingerprint,
     train,
@@ -231,20 +229,7 @@ class LatentSpectralOperator(
         "n_levels": [Interval(Integral, 0, None, closed="left")],
         "norm": [StrOptions({"batch", "instance"})],
         "normalize": [StrOptions({"channel", "point"}), None],
-        "max_epochs": [Interval(Integral, 0, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "weight_decay": [Interval(Real, 0, None, closed="left")],
-        "lr_step_size": [Interval(Integral, 1, None, closed="left")],
-        "lr_gamma": [Interval(Real, 0, None, closed="neither")],
-        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), None],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "device": [str, object],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
-        "checkpoint_path": [str, os.PathLike, None],
-        "warm_start": ["boolean"],
+        **TRAINING_PARAMETER_CONSTRAINTS,
     }
 
     def __init__(

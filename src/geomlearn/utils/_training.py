@@ -45,10 +45,12 @@ import tempfile
 import numpy as np
 
 from geomlearn.utils._optional import import_optional
+from geomlearn.utils._param_validation import Integral, Interval, Real
 
 torch = import_optional("torch", extra="torch", caller="geomlearn's training loop")
 
 __all__ = [
+    "TRAINING_PARAMETER_CONSTRAINTS",
     "ResumableTorchEstimatorMixin",
     "TrainingState",
     "data_fingerprint",
@@ -389,6 +391,26 @@ def train(
     # detach the optimiser's state from the live optimiser
     state.optimizer_state = copy.deepcopy(state.optimizer_state)
     return state
+
+
+# Parameter constraints of the estimators trained by `train` (optimiser,
+# step schedule, validation, early stopping, device, checkpoints).
+TRAINING_PARAMETER_CONSTRAINTS = {
+    "max_epochs": [Interval(Integral, 0, None, closed="left")],
+    "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "learning_rate": [Interval(Real, 0, None, closed="neither")],
+    "weight_decay": [Interval(Real, 0, None, closed="left")],
+    "lr_step_size": [Interval(Integral, 1, None, closed="left")],
+    "lr_gamma": [Interval(Real, 0, None, closed="neither")],
+    "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+    "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), None],
+    "tol": [Interval(Real, 0, None, closed="left")],
+    "device": [str, object],
+    "random_state": ["random_state"],
+    "verbose": ["verbose"],
+    "checkpoint_path": [str, os.PathLike, None],
+    "warm_start": ["boolean"],
+}
 
 
 def to_cpu(obj):
