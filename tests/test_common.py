@@ -19,7 +19,7 @@ geomlearn's supervised checks (pickle round trip, reproducibility under
 ``random_state``, global random states left alone) on ``(X, y)`` from
 ``SUPERVISED_COLLECTION_DATA``.
 
-Problem solvers (the PINNs of :mod:`geomlearn.pde`) take no data at all:
+Problem solvers (the PINNs and INSR of :mod:`geomlearn.pde`) take no data at all:
 ``fit(problem)`` with a problem of :mod:`geomlearn.pde.problems` and
 ``predict(x, t)`` on points. They declare it with the class attribute
 ``_fit_input = "problem"`` (scikit-learn's tags have no field for it) and run
@@ -94,6 +94,15 @@ TEST_PARAMS = {
         "adam_epochs": 5,
         "lbfgs_iterations": 3,
         "n_interpolation": 32,
+        "device": "cpu",
+        "random_state": 0,
+    },
+    "INSRSolver": {
+        "hidden_layer_sizes": (8,),
+        "n_samples": 64,
+        "max_iter": 5,
+        "init_max_iter": 10,
+        "time_step": 0.05,
         "device": "cpu",
         "random_state": 0,
     },
@@ -242,7 +251,17 @@ def _convection():
 
 
 # The problem each problem solver is fitted on.
-PROBLEM_DATA = {"PINN": _convection, "LagrangianPINN": _convection}
+def _short_taylor_green():
+    from geomlearn.pde.problems import TaylorGreen
+
+    return TaylorGreen(t_final=0.1)
+
+
+PROBLEM_DATA = {
+    "PINN": _convection,
+    "LagrangianPINN": _convection,
+    "INSRSolver": _short_taylor_green,
+}
 
 # scikit-learn's checks that need no data
 DATA_FREE_CHECKS = (
@@ -319,6 +338,8 @@ def test_supervised_collection_estimator(estimator, check):
 def _problem_points(problem):
     (x_min, x_max), (t0, t1) = problem.x_range, problem.t_range
     x, t = np.meshgrid(np.linspace(x_min, x_max, 7), np.linspace(t0, t1, 3))
+    if problem.n_spatial_dims == 2:  # positions of shape (..., 2)
+        x = np.stack([x, x[:, ::-1]], axis=-1)
     return x, t
 
 

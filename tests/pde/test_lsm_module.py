@@ -8,15 +8,6 @@ torch = pytest.importorskip("torch")
 from geomlearn.pde.nn import LatentSpectralModel, NeuralSpectralBlock
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    # two pytest workers on two cores: one torch thread each avoids thrashing
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-
 def _gen(seed=0):
     return torch.Generator().manual_seed(seed)
 

@@ -25,15 +25,6 @@ K_MAX = 3  # highest Fourier mode of the random fields
 HEAT_TIME = 0.01
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    # two pytest workers on two cores: one torch thread each avoids thrashing
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-
 def _coefficients(n, seed):
     return np.random.default_rng(seed).normal(size=(n, 2 * K_MAX + 1, 2 * K_MAX + 1, 2))
 

@@ -52,15 +52,6 @@ TINY = {
 }
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    # two pytest workers on two cores: one torch thread each avoids thrashing
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-
 @pytest.fixture(scope="module")
 def convection30():
     problem = Convection(beta=30.0)

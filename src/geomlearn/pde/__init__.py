@@ -10,6 +10,8 @@ its modules in :mod:`geomlearn.pde.nn`.
 Physics-informed networks (torch): :class:`PINN` and :class:`LagrangianPINN`
 solve the problems of :mod:`geomlearn.pde.problems` (numpy only: domain,
 initial condition, coefficients and the ground truth ``reference(x, t)``).
+:class:`INSRSolver` (torch) integrates the same problems in time by evolving
+the weights of a SIREN (:class:`geomlearn.pde.nn.SIREN`).
 
 Names backed by torch are loaded on first access only.
 """
@@ -29,5 +31,6 @@ __getattr__, __dir__, __all__ = attach(
         ],
         "_operator": ["LatentSpectralOperator"],
         "_pinn": ["PINN", "LagrangianPINN"],
+        "_insr": ["INSRSolver"],
     },
 )

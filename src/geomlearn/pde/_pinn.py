@@ -10,10 +10,15 @@ condition; periodicity holds exactly through a (sin, cos) embedding of x.
 import itertools
 
 import numpy as np
-from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from geomlearn.pde._problem_solver import (
+    ProblemSolverBase,
+    check_problem,
+    hidden_sizes,
+    transport,
+)
 from geomlearn.pde.problems import Advection, Burgers, Convection, Heat, _points
 from geomlearn.utils._optional import import_optional
 from geomlearn.utils._param_validation import (
@@ -30,23 +35,6 @@ __all__ = ["LagrangianPINN", "PINN"]
 
 _BATCH = 65536  # points per forward pass in predict
 _SCORE_GRID = (256, 101)  # (n_x, n_t) of score
-
-
-def _transport(problem, allowed):
-    """(nonlinear, velocity, diffusivity) of u_t + a u_x = D u_xx, a = c or u."""
-    if not isinstance(problem, allowed):
-        names = ", ".join(cls.__name__ for cls in allowed)
-        raise TypeError(
-            f"problem must be one of geomlearn.pde.problems' {names}; got "
-            f"{type(problem).__name__}."
-        )
-    if isinstance(problem, Burgers):
-        return True, None, problem.nu
-    if isinstance(problem, Convection):
-        return False, problem.beta, problem.nu
-    if isinstance(problem, Advection):
-        return False, problem.velocity, 0.0
-    return False, 0.0, problem.kappa  # Heat
 
 
 def _mlp(n_in, hidden, n_out):
@@ -111,11 +99,8 @@ def _grad(out, inp):
     return torch.autograd.grad(out.sum(), inp, create_graph=True)[0]
 
 
-class _BasePINN(BaseEstimator):
+class _BasePINN(ProblemSolverBase):
     _accepted = (Convection, Heat, Advection, Burgers)
-    # The fit input of these estimators is a problem (geomlearn.pde.problems),
-    # not data: tests/test_common.py routes estimators by this attribute.
-    _fit_input = "problem"
 
     _parameter_constraints = {
         "hidden_layer_sizes": ["array-like"],
@@ -130,22 +115,7 @@ class _BasePINN(BaseEstimator):
         "verbose": ["verbose"],
     }
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False  # fit(problem), predict(x, t)
-        tags.non_deterministic = False
-        return tags
-
     # ---------------------------------------------------------------- fit
-    def _hidden(self):
-        hidden = tuple(int(h) for h in np.atleast_1d(self.hidden_layer_sizes))
-        if not hidden or min(hidden) < 1:
-            raise ValueError(
-                f"hidden_layer_sizes must hold at least one positive width; got "
-                f"{self.hidden_layer_sizes!r}."
-            )
-        return hidden
-
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, problem):
         """Train the network on a problem.
@@ -161,8 +131,9 @@ class _BasePINN(BaseEstimator):
         self : object
             The fitted solver.
         """
-        coefficients = _transport(problem, self._accepted)
-        hidden = self._hidden()
+        check_problem(problem, self._accepted)
+        coefficients = transport(problem)
+        hidden = hidden_sizes(self.hidden_layer_sizes)
         rng = check_random_state(self.random_state)
         init_seed, data_seed = (int(s) for s in rng.randint(2**31 - 1, size=2))
         device = resolve_device(self.device)

@@ -7,6 +7,10 @@ until asked for.
 from geomlearn._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(
-    __name__, submod_attrs={"_lsm": ["LatentSpectralModel", "NeuralSpectralBlock"]}
+    __name__,
+    submod_attrs={
+        "_lsm": ["LatentSpectralModel", "NeuralSpectralBlock"],
+        "_siren": ["SIREN"],
+    },
 )
 classes = __all__
