@@ -85,6 +85,10 @@ class Benchmark:
     details : callable or None
         ``details(data, answer) -> dict`` of extra figures for each
         contender (from its last timed run), shown as extra columns.
+    more_peers : dict of str to callable
+        Further baselines, ``label -> func(data) -> answer``, timed and
+        scored like the peer in the same rounds and reported in a second
+        table (with the ratio ours / baseline).
     """
 
     name: str
@@ -101,6 +105,7 @@ class Benchmark:
     warmup: bool = True
     report: Callable[[dict, Path], None] | None = None
     details: Callable[[Any, Any], dict] | None = None
+    more_peers: dict = dataclasses.field(default_factory=dict)
 
 
 def _timed(func, data):
@@ -203,6 +208,8 @@ def run_benchmark(benchmark, *, repeats=None, quick=False, log=print):
         contenders = {"ours": benchmark.ours}
         if with_peer:
             contenders["peer"] = benchmark.peer
+        for label, func in benchmark.more_peers.items():
+            contenders[f"more:{label}"] = func
         if benchmark.warmup:
             for func in contenders.values():  # not timed
                 func(data)
@@ -217,18 +224,24 @@ def run_benchmark(benchmark, *, repeats=None, quick=False, log=print):
                 times[who].append(seconds)
                 qualities[who].append(float(benchmark.quality(data, answer)))
         row = {"case": case.name}
+
+        def entry(who, data=data, times=times, qualities=qualities, last=last):
+            out = {
+                "times": times[who],
+                "median_seconds": statistics.median(times[who]),
+                "quality": statistics.median(qualities[who]),
+                "qualities": qualities[who],
+            }
+            if benchmark.details is not None:
+                out["details"] = benchmark.details(data, last[who])
+            return out
+
         for who in ("ours", "peer"):
-            if who in times:
-                row[who] = {
-                    "times": times[who],
-                    "median_seconds": statistics.median(times[who]),
-                    "quality": statistics.median(qualities[who]),
-                    "qualities": qualities[who],
-                }
-                if benchmark.details is not None:
-                    row[who]["details"] = benchmark.details(data, last[who])
-            else:
-                row[who] = None
+            row[who] = entry(who) if who in times else None
+        if benchmark.more_peers:
+            row["more_peers"] = {
+                label: entry(f"more:{label}") for label in benchmark.more_peers
+            }
         row["ratio"] = (
             row["ours"]["median_seconds"] / row["peer"]["median_seconds"]
             if row["peer"] and row["peer"]["median_seconds"] > 0
@@ -327,6 +340,8 @@ def markdown_table(results):
             f"{ratio} | {_fmt_quality(row['ours'])} | {_fmt_quality(row['peer'])} |"
             + extra
         )
+    if any(row.get("more_peers") for row in results["cases"]):
+        lines += _more_peers_table(results)
     env = results["environment"]
     versions = ", ".join(f"{k} {v}" for k, v in env["versions"].items() if v)
     lines += [
@@ -334,6 +349,36 @@ def markdown_table(results):
         f"{env['date']}, {env['cpu_count']} CPUs, commit {env['commit']}; {versions}.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _more_peers_table(results):
+    ours = results["ours"]
+    keys = []
+    for row in results["cases"]:
+        for entry in row.get("more_peers", {}).values():
+            keys += [k for k in entry.get("details", {}) if k not in keys]
+    lines = [
+        "",
+        "Further baselines, run in the same rounds on the same data:",
+        "",
+        f"| case | baseline | time (s) | ratio {ours} / baseline | quality |"
+        + "".join(f" {key} |" for key in keys),
+        "|---|---|---:|---:|---:|" + "---:|" * len(keys),
+    ]
+    for row in results["cases"]:
+        for label, entry in row.get("more_peers", {}).items():
+            ratio = (
+                row["ours"]["median_seconds"] / entry["median_seconds"]
+                if entry["median_seconds"] > 0
+                else None
+            )
+            ratio = "n/a" if ratio is None else f"{ratio:.3g}"
+            lines.append(
+                f"| {row['case']} | {label} | {_fmt_time(entry)} | {ratio} | "
+                f"{_fmt_quality(entry)} |"
+                + "".join(f" {_fmt_detail(entry, key)} |" for key in keys)
+            )
+    return lines
 
 
 def write_results(results, out_dir):

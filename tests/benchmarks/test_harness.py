@@ -108,3 +108,18 @@ def test_details_become_columns(tmp_path):
         "peer", "peer"
     )
     assert "| 1000 | 1000 |" in table
+
+
+def test_more_peers_are_timed_and_get_their_own_table():
+    bench, calls = _toy()
+    bench.more_peers = {"reversed-sort": lambda x: sorted(x)[::-1]}
+    bench.details = lambda x, answer: {"first": float(answer[0])}
+    results = harness.run_benchmark(bench, quick=True, log=lambda _: None)
+    (row,) = results["cases"]
+    extra = row["more_peers"]["reversed-sort"]
+    assert len(extra["times"]) == bench.repeats
+    assert extra["quality"] == 0.0  # not sorted ascending
+    assert extra["details"]["first"] > row["ours"]["details"]["first"]
+    table = harness.markdown_table(results)
+    assert "Further baselines" in table
+    assert "| n=1000 | reversed-sort |" in table
