@@ -111,7 +111,7 @@ def test_details_become_columns(tmp_path):
 
 
 def test_more_peers_are_timed_and_get_their_own_table():
-    bench, calls = _toy()
+    bench, _ = _toy()
     bench.more_peers = {"reversed-sort": lambda x: sorted(x)[::-1]}
     bench.details = lambda x, answer: {"first": float(answer[0])}
     results = harness.run_benchmark(bench, quick=True, log=lambda _: None)
