@@ -166,8 +166,9 @@ class INSRSolver(ProblemSolverBase):
         The times of the snapshots, ``0, time_step_, ..., t_final``.
     time_step_ : float
         The step used.
-    snapshots_ : ndarray of shape (n_steps + 1, n_stored_values_)
-        The weights of the network at every time (float32).
+    snapshots_ : ndarray of shape (n_steps + 1, n_weights)
+        The weights of the network at every time (float32);
+        ``n_weights`` is ``n_stored_values_``.
     pressure_snapshots_ : ndarray of shape (n_steps + 1, n_pressure_values) or None
         The pressure weights after every step (row 0 is the initial,
         untrained pressure network); flows only.
