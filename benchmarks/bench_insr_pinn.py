@@ -187,6 +187,15 @@ def _relative(u, exact):
     return float(np.linalg.norm(u - exact) / np.linalg.norm(exact))
 
 
+def _snapshot_errors(data, snapshots):
+    """Relative error of each snapshot (one per output time) on the nodes."""
+    problem, nodes = data["problem"], data["nodes"]
+    return {
+        t: _relative(u, problem.reference(nodes, t))
+        for t, u in zip(data["times"], snapshots, strict=True)
+    }
+
+
 def _answer(errors, seconds_per_step, stored):
     return {
         "errors": errors,
@@ -240,11 +249,7 @@ def _grid_1d(scheme):
             data["dt"],
             scheme,
         )
-        errors = {
-            t: _relative(u[i], problem.reference(nodes, t))
-            for i, t in enumerate(data["times"])
-        }
-        return _answer(errors, seconds, data["n"])
+        return _answer(_snapshot_errors(data, u), seconds, data["n"])
 
     return run
 
@@ -262,11 +267,7 @@ def _spectral_1d(data):
     )[0]
     # one evaluation per output time stands for the whole integration
     seconds = (time.perf_counter() - start) / len(data["times"])
-    errors = {
-        t: _relative(u[i], problem.reference(nodes, t))
-        for i, t in enumerate(data["times"])
-    }
-    return _answer(errors, seconds, data["n"])
+    return _answer(_snapshot_errors(data, u), seconds, data["n"])
 
 
 def _taylor_green_case(params, t_final):
@@ -297,11 +298,7 @@ def _stable_fluids(order):
             data["dt"],
             order,
         )
-        errors = {
-            t: _relative(u[i], problem.reference(nodes, t))
-            for i, t in enumerate(data["times"])
-        }
-        return _answer(errors, seconds, data["stored_grid"])
+        return _answer(_snapshot_errors(data, u), seconds, data["stored_grid"])
 
     return run
 

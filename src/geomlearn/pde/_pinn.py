@@ -34,7 +34,6 @@ torch = import_optional("torch", extra="torch", caller="PINN")
 __all__ = ["LagrangianPINN", "PINN"]
 
 _BATCH = 65536  # points per forward pass in predict
-_SCORE_GRID = (256, 101)  # (n_x, n_t) of score
 
 
 def _mlp(n_in, hidden, n_out):
@@ -213,35 +212,6 @@ class _BasePINN(ProblemSolverBase):
             return _points(x, t)
         except ValueError as exc:
             raise ValueError(f"{type(self).__name__}.predict: {exc}") from None
-
-    def score(self, problem):
-        r"""Minus the relative L2 error against the problem's reference.
-
-        The error :math:`\|u - u_{ref}\|_2 / \|u_{ref}\|_2` is taken on a
-        uniform space-time grid of 256 positions by 101 times covering
-        ``problem.x_range`` x ``problem.t_range``; the sign is flipped so that
-        higher is better (0 is perfect).
-
-        Parameters
-        ----------
-        problem : problem instance
-            The problem whose ``reference`` is the ground truth (normally the
-            one the solver was fitted on).
-
-        Returns
-        -------
-        score : float
-            Minus the relative L2 error.
-        """
-        check_is_fitted(self)
-        (x_min, x_max), (t0, t1) = problem.x_range, problem.t_range
-        n_x, n_t = _SCORE_GRID
-        x = x_min + (x_max - x_min) * np.arange(n_x) / n_x
-        t = np.linspace(t0, t1, n_t)
-        X, T = np.meshgrid(x, t)
-        ref = problem.reference(X, T)
-        err = np.linalg.norm(self.predict(X, T) - ref)
-        return -float(err / max(np.linalg.norm(ref), 1e-300))
 
 
 _COMMON_PARAMETERS = """\

@@ -2,6 +2,7 @@
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 from geomlearn.pde.problems import Advection, Burgers, Convection, Heat
 
@@ -20,6 +21,39 @@ class ProblemSolverBase(BaseEstimator):
         tags.input_tags.two_d_array = False  # fit(problem), predict(x, t)
         tags.non_deterministic = False
         return tags
+
+    def score(self, problem):
+        r"""Minus the relative L2 error against the problem's reference.
+
+        The error :math:`\|u - u_{ref}\|_2 / \|u_{ref}\|_2` is taken on a
+        uniform grid of ``problem.x_range`` (256 positions in 1-D, 32 x 32
+        for flows) at equispaced times covering ``problem.t_range`` (101 in
+        1-D, 21 for flows); the sign is flipped so that higher is better (0
+        is perfect).
+
+        Parameters
+        ----------
+        problem : problem instance
+            The problem whose ``reference`` is the ground truth (normally the
+            one the solver was fitted on).
+
+        Returns
+        -------
+        score : float
+            Minus the relative L2 error.
+        """
+        check_is_fitted(self)
+        (lo, hi), (t0, t1) = problem.x_range, problem.t_range
+        if problem.n_spatial_dims == 2:
+            g = lo + (hi - lo) * np.arange(32) / 32
+            X, Y, T = np.meshgrid(g, g, np.linspace(t0, t1, 21), indexing="ij")
+            x, t = np.stack([X, Y], axis=-1), T
+        else:
+            g = lo + (hi - lo) * np.arange(256) / 256
+            x, t = np.meshgrid(g, np.linspace(t0, t1, 101))
+        ref = problem.reference(x, t)
+        err = np.linalg.norm(self.predict(x, t) - ref)
+        return -float(err / max(np.linalg.norm(ref), 1e-300))
 
 
 def check_problem(problem, allowed):
